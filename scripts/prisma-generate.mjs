@@ -1,0 +1,10 @@
+// Runs `prisma generate` offline. Generation never runs the schema engine, but the CLI insists on finding one
+// and would otherwise try to download it from a host these machines cannot reach (see ../shared/TOOLCHAIN.md).
+import { execFileSync } from 'node:child_process';
+
+const env = {
+  ...process.env,
+  PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY ?? '/bin/true',
+};
+env.PRISMA_HIDE_UPDATE_MESSAGE = '1';
+execFileSync('npx', ['prisma', 'generate'], { stdio: 'inherit', env });

@@ -1,0 +1,63 @@
+// Environment read and checked once. Nothing else reads process.env.
+import path from 'node:path';
+
+export interface Config {
+  port: number;
+  /** PostgreSQL URL; when absent the service runs on embedded PGlite in `dataDir`. */
+  databaseUrl?: string;
+  dataDir: string;
+  /** Public address of this service, used to build the OAuth callback URL shown to admins. */
+  publicBaseUrl: string;
+  /** Base64 of 32 bytes for AES-256-GCM; when absent one is generated into `dataDir` (embedded default only). */
+  encryptionKey?: string;
+  jwt: { secret?: string; publicKeyPem?: string; jwksUrl?: string; issuer?: string; audience?: string };
+  salesforceApiVersion: string;
+  logLevel: string;
+  /** Starts the local Salesforce sandbox and a demo tenant (the quickstart). */
+  demo: boolean;
+  nodeEnv: string;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = Number(env.PORT ?? 4000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new ConfigError(`PORT must be a port number, got "${env.PORT}"`);
+  const dataDir = path.resolve(env.DATA_DIR ?? 'data');
+  const publicBaseUrl = (env.PUBLIC_BASE_URL ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  if (!/^https?:\/\//.test(publicBaseUrl))
+    throw new ConfigError('PUBLIC_BASE_URL must start with http:// or https://');
+  if (env.ENCRYPTION_KEY && Buffer.from(env.ENCRYPTION_KEY, 'base64').length !== 32) {
+    throw new ConfigError('ENCRYPTION_KEY must be 32 bytes in base64 (openssl rand -base64 32)');
+  }
+  const realConfig = [
+    'DATABASE_URL',
+    'PUBLIC_BASE_URL',
+    'ENCRYPTION_KEY',
+    'JWT_SECRET',
+    'JWT_JWKS_URL',
+    'JWT_PUBLIC_KEY',
+  ];
+  const demo = env.DEMO ? env.DEMO === '1' || env.DEMO === 'true' : !realConfig.some((name) => env[name]);
+  return {
+    port,
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir,
+    publicBaseUrl,
+    encryptionKey: env.ENCRYPTION_KEY || undefined,
+    jwt: {
+      secret: env.JWT_SECRET || undefined,
+      publicKeyPem: env.JWT_PUBLIC_KEY || undefined,
+      jwksUrl: env.JWT_JWKS_URL || undefined,
+      issuer: env.JWT_ISSUER || undefined,
+      audience: env.JWT_AUDIENCE || undefined,
+    },
+    salesforceApiVersion: env.SALESFORCE_API_VERSION ?? '62.0',
+    logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'silent' : 'info'),
+    demo,
+    nodeEnv: env.NODE_ENV ?? 'development',
+  };
+}

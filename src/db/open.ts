@@ -1,0 +1,88 @@
+// Opens the database the configuration names, applies pending migrations, and returns the Prisma client.
+// PostgreSQL when DATABASE_URL is set; otherwise PGlite (in-process Postgres) in the data folder.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { PrismaClient } from '../generated/prisma/client.ts';
+import { migrate, type SqlSession } from './migrate.ts';
+
+export type Prisma = PrismaClient;
+
+export interface Database {
+  prisma: PrismaClient;
+  kind: 'postgresql' | 'pglite';
+  /** Raw SQL for the parts Prisma does not cover (the job queue, health checks). */
+  sql: SqlSession;
+  /** Migrations applied by this open, in order. */
+  appliedMigrations: string[];
+  close(): Promise<void>;
+}
+
+export async function openDatabase(options: { databaseUrl?: string; dataDir: string }): Promise<Database> {
+  return options.databaseUrl
+    ? openPostgres(options.databaseUrl)
+    : openPglite(path.join(options.dataDir, 'pglite'));
+}
+
+async function openPostgres(connectionString: string): Promise<Database> {
+  const migrationClient = new pg.Client({ connectionString });
+  await migrationClient.connect();
+  let appliedMigrations: string[];
+  try {
+    appliedMigrations = await migrate(pgSession(migrationClient));
+  } finally {
+    await migrationClient.end();
+  }
+  const pool = new pg.Pool({ connectionString, max: 10 });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  return {
+    prisma,
+    kind: 'postgresql',
+    sql: pgSession(pool),
+    appliedMigrations,
+    async close() {
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+}
+
+async function openPglite(dir: string): Promise<Database> {
+  mkdirSync(dir, { recursive: true });
+  const pglite = await PGlite.create(dir);
+  const session: SqlSession = {
+    async exec(sql) {
+      await pglite.exec(sql);
+    },
+    async query<T>(sql: string, params?: unknown[]) {
+      return (await pglite.query<T>(sql, params)).rows;
+    },
+  };
+  const appliedMigrations = await migrate(session);
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  return {
+    prisma,
+    kind: 'pglite',
+    sql: session,
+    appliedMigrations,
+    async close() {
+      await prisma.$disconnect();
+      // Without close() the process does not exit (../shared/TOOLCHAIN.md).
+      await pglite.close();
+    },
+  };
+}
+
+function pgSession(client: pg.Client | pg.Pool): SqlSession {
+  return {
+    async exec(sql) {
+      await client.query(sql);
+    },
+    async query<T>(sql: string, params?: unknown[]) {
+      return (await client.query(sql, params)).rows as T[];
+    },
+  };
+}

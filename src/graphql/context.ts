@@ -1,0 +1,14 @@
+// Everything a resolver may use, built once per request by yoga.ts.
+import type { Viewer } from '../auth/viewer.ts';
+import type { Database, Prisma } from '../db/open.ts';
+import type { Logger } from '../log.ts';
+import type { Services } from '../services.ts';
+
+export interface Context {
+  viewer: Viewer;
+  prisma: Prisma;
+  db: Database;
+  services: Services;
+  log: Logger;
+  requestId: string;
+}

@@ -1,0 +1,7 @@
+// Imports every domain file (each registers its types on the builder) and builds the schema.
+import { builder } from './builder.ts';
+import './errors.ts';
+import './types/tenant.ts';
+import './types/api-key.ts';
+
+export const schema = builder.toSchema({ sortSchema: true });

@@ -1,0 +1,70 @@
+// The HTTP front door: GraphQL at /graphql (GraphiQL on GET), health checks, and the routes of other features.
+import { randomUUID } from 'node:crypto';
+import { GraphQLError } from 'graphql';
+import { createYoga, type Plugin, useReadinessCheck } from 'graphql-yoga';
+import { authenticate } from './auth/authenticate.ts';
+import { AuthError } from './auth/viewer.ts';
+import type { Database } from './db/open.ts';
+import type { Context } from './graphql/context.ts';
+import { useRequestLog } from './graphql/plugins/use-request-log.ts';
+import { schema } from './graphql/schema.ts';
+import type { Logger } from './log.ts';
+import type { Services } from './services.ts';
+
+export function buildYoga(deps: { db: Database; services: Services; log: Logger; routes?: Plugin[] }) {
+  const { db, services, log } = deps;
+  return createYoga<Record<string, unknown>, Context>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    healthCheckEndpoint: '/healthz',
+    landingPage: false,
+    graphiql: {
+      title: 'CloudCX Salesforce connector',
+      defaultQuery: '{ viewer { role tenant { slug name } } }',
+    },
+    logging: {
+      debug: (...args) => log.debug(args.map(String).join(' ')),
+      info: (...args) => log.info(args.map(String).join(' ')),
+      warn: (...args) => log.warn(args.map(String).join(' ')),
+      error: (...args) => log.error(args.map(String).join(' ')),
+    },
+    maskedErrors: {
+      maskError(error, message) {
+        const original = error instanceof GraphQLError ? error.originalError : error;
+        if (error instanceof GraphQLError && !original) return error;
+        if (original instanceof GraphQLError) return original;
+        log.error({ err: original }, 'unexpected error');
+        return new GraphQLError(message, { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+      },
+    },
+    context: async ({ request }): Promise<Context> => {
+      const requestId = request.headers.get('x-request-id') ?? randomUUID();
+      try {
+        const viewer = await authenticate(request.headers.get('authorization'), {
+          prisma: db.prisma,
+          verifyJwt: services.verifyJwt,
+        });
+        return { viewer, prisma: db.prisma, db, services, log, requestId };
+      } catch (error) {
+        if (!(error instanceof AuthError)) throw error;
+        throw new GraphQLError(error.message, {
+          extensions: {
+            code: 'UNAUTHENTICATED',
+            reason: error.code,
+            http: { status: 401, headers: { 'WWW-Authenticate': 'Bearer' } },
+          },
+        });
+      }
+    },
+    plugins: [
+      useReadinessCheck({
+        endpoint: '/readyz',
+        check: async () => {
+          await db.sql.query('SELECT 1');
+        },
+      }),
+      useRequestLog(),
+      ...(deps.routes ?? []),
+    ],
+  });
+}
