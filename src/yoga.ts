@@ -30,10 +30,11 @@ export function buildYoga(deps: { db: Database; services: Services; log: Logger;
     },
     maskedErrors: {
       maskError(error, message) {
-        const original = error instanceof GraphQLError ? error.originalError : error;
-        if (error instanceof GraphQLError && !original) return error;
-        if (original instanceof GraphQLError) return original;
-        log.error({ err: original }, 'unexpected error');
+        let thrown: unknown = error;
+        while (isGraphQLError(thrown) && thrown.originalError) thrown = thrown.originalError;
+        // A GraphQLError was thrown on purpose (auth, validation) and says what to fix; anything else is a bug.
+        if (isGraphQLError(thrown)) return error;
+        log.error({ err: thrown }, 'unexpected error');
         return new GraphQLError(message, { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
       },
     },
@@ -67,4 +68,9 @@ export function buildYoga(deps: { db: Database; services: Services; log: Logger;
       ...(deps.routes ?? []),
     ],
   });
+}
+
+// Not `instanceof`: graphql is loaded both as ESM and as CommonJS by the libraries, so two GraphQLError classes exist.
+function isGraphQLError(value: unknown): value is GraphQLError {
+  return value instanceof Error && value.name === 'GraphQLError';
 }

@@ -1,8 +1,8 @@
 // API keys: `cxsf_<prefix>_<secret>`, shown once. Only a SHA-256 of the whole key is stored: with 192 random bits a
 // slow password hash adds nothing, and the prefix finds the row without comparing against every key.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Role } from '../generated/prisma/enums.ts';
 import type { Prisma } from '../db/open.ts';
+import type { Role } from '../generated/prisma/enums.ts';
 import { AuthError, type Viewer } from './viewer.ts';
 
 const KEY_PATTERN = /^cxsf_([0-9a-f]{12})_([A-Za-z0-9_-]{32})$/;
