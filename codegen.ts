@@ -6,6 +6,8 @@ const config: CodegenConfig = {
   schema: 'schema.graphql',
   documents: ['test/**/*.ts', 'examples/**/*.ts', '!test/generated/**'],
   ignoreNoDocuments: true,
+  // ESM: generated files import each other with extensions.
+  emitLegacyCommonJSImports: false,
   generates: {
     'test/generated/': {
       preset: 'client',

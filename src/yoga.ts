@@ -33,7 +33,7 @@ export function buildYoga(deps: { db: Database; services: Services; log: Logger;
         let thrown: unknown = error;
         while (isGraphQLError(thrown) && thrown.originalError) thrown = thrown.originalError;
         // A GraphQLError was thrown on purpose (auth, validation) and says what to fix; anything else is a bug.
-        if (isGraphQLError(thrown)) return error;
+        if (isGraphQLError(thrown)) return error as GraphQLError;
         log.error({ err: thrown }, 'unexpected error');
         return new GraphQLError(message, { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
       },

@@ -16,6 +16,8 @@ export interface Database {
   kind: 'postgresql' | 'pglite';
   /** Raw SQL for the parts Prisma does not cover (the job queue, health checks). */
   sql: SqlSession;
+  /** pg-boss's interface: parameterless calls may be multi-statement scripts; rows are the last statement's. */
+  executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
   /** Migrations applied by this open, in order. */
   appliedMigrations: string[];
   close(): Promise<void>;
@@ -42,6 +44,10 @@ async function openPostgres(connectionString: string): Promise<Database> {
     prisma,
     kind: 'postgresql',
     sql: pgSession(pool),
+    async executeSql(text, values) {
+      const result = (await pool.query(text, values)) as pg.QueryResult | pg.QueryResult[];
+      return { rows: Array.isArray(result) ? (result.at(-1)?.rows ?? []) : result.rows };
+    },
     appliedMigrations,
     async close() {
       await prisma.$disconnect();
@@ -67,6 +73,10 @@ async function openPglite(dir: string): Promise<Database> {
     prisma,
     kind: 'pglite',
     sql: session,
+    async executeSql(text, values) {
+      if (values && values.length > 0) return { rows: (await pglite.query(text, values)).rows };
+      return { rows: (await pglite.exec(text)).at(-1)?.rows ?? [] };
+    },
     appliedMigrations,
     async close() {
       await prisma.$disconnect();

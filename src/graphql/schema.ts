@@ -3,5 +3,7 @@ import { builder } from './builder.ts';
 import './errors.ts';
 import './types/tenant.ts';
 import './types/api-key.ts';
+import './types/sync-record.ts';
+import './types/record-chat.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "SyncRecord" ADD COLUMN     "inflightAt" TIMESTAMP(3);

@@ -1,0 +1,174 @@
+// recordChat and recordConversation: the events CloudCX sends as chats and conversations happen.
+// Each answers at once with the sync record; `waitSeconds` lets a script wait (bounded) for the outcome.
+import type { CxEvent, CxEventKind } from '../../mapping/event.ts';
+import { builder } from '../builder.ts';
+import { InvalidInputError } from '../errors.ts';
+import { checkEventInput } from './record-chat-checks.ts';
+
+const ChatEventKind = builder.enumType('ChatEventKind', {
+  values: {
+    STARTED: { value: 'chat.started', description: 'A visitor started a chat.' },
+    OFFLINE_MESSAGE: { value: 'chat.offline_message', description: 'A visitor left a message while no agent was online.' },
+    ENDED: { value: 'chat.ended', description: 'The chat ended; carries its transcript, notes and wrap-up.' },
+  } as const,
+});
+
+const ConversationEventKind = builder.enumType('ConversationEventKind', {
+  values: {
+    STARTED: { value: 'conversation.started', description: 'An inbox conversation started.' },
+    ENDED: { value: 'conversation.ended', description: 'The conversation ended; carries its content and notes.' },
+  } as const,
+});
+
+const MessageAuthor = builder.enumType('MessageAuthor', { values: ['VISITOR', 'AGENT', 'SYSTEM'] as const });
+
+const VisitorInput = builder.inputType('VisitorInput', {
+  fields: (t) => ({
+    name: t.string({ description: 'Full name as the visitor gave it.' }),
+    firstName: t.string(),
+    lastName: t.string(),
+    email: t.string(),
+    phone: t.string({ description: 'Phone (web chat) or cell phone (inbox).' }),
+    company: t.string(),
+  }),
+});
+
+const AgentInput = builder.inputType('AgentInput', {
+  fields: (t) => ({
+    id: t.string({ required: true }),
+    name: t.string(),
+    email: t.string({ description: 'The Salesforce User with this email becomes the owner.' }),
+  }),
+});
+
+const MessageInput = builder.inputType('MessageInput', {
+  fields: (t) => ({
+    at: t.field({ type: 'DateTime', required: true }),
+    from: t.field({ type: MessageAuthor, required: true }),
+    name: t.string(),
+    text: t.string({ required: true }),
+  }),
+});
+
+const KeyValueInput = builder.inputType('KeyValueInput', {
+  fields: (t) => ({ key: t.string({ required: true }), value: t.string({ required: true }) }),
+});
+
+const AttachmentInput = builder.inputType('AttachmentInput', {
+  fields: (t) => ({
+    name: t.string({ required: true }),
+    contentType: t.string(),
+    base64: t.string({ required: true, description: 'The file, base64-encoded.' }),
+  }),
+});
+
+
+const RecordChatInput = builder.inputType('RecordChatInput', {
+  fields: (t) => ({
+    chatId: t.string({ required: true, description: 'Stable across the chat\'s events: retries and replays update the same records.' }),
+    event: t.field({ type: ChatEventKind, required: true }),
+    eventId: t.string({ description: 'Unique per delivery attempt of this event; repeated deliveries are ignored. Default: a hash of the event.' }),
+    channel: t.string({ description: 'Chat channel, e.g. Website.' }),
+    visitor: t.field({ type: VisitorInput, required: true }),
+    agent: t.field({ type: AgentInput }),
+    startedAt: t.field({ type: 'DateTime' }),
+    endedAt: t.field({ type: 'DateTime' }),
+    messages: t.field({ type: [MessageInput], description: 'The chat content.' }),
+    notes: t.string(),
+    wrapUp: t.string({ description: 'The agent\'s wrap-up.' }),
+    customFields: t.field({ type: [KeyValueInput] }),
+    customVariables: t.field({ type: [KeyValueInput] }),
+    attachments: t.field({ type: [AttachmentInput] }),
+    waitSeconds: t.int({ description: 'Wait up to this many seconds (max 30) for the sync to finish before answering.' }),
+  }),
+});
+
+const RecordConversationInput = builder.inputType('RecordConversationInput', {
+  fields: (t) => ({
+    conversationId: t.string({ required: true }),
+    event: t.field({ type: ConversationEventKind, required: true }),
+    eventId: t.string(),
+    channel: t.string(),
+    visitor: t.field({ type: VisitorInput, required: true }),
+    agent: t.field({ type: AgentInput }),
+    subject: t.string(),
+    startedAt: t.field({ type: 'DateTime' }),
+    endedAt: t.field({ type: 'DateTime' }),
+    messages: t.field({ type: [MessageInput], description: 'The conversation content.' }),
+    notes: t.string(),
+    attachments: t.field({ type: [AttachmentInput] }),
+    waitSeconds: t.int(),
+  }),
+});
+
+type Common = {
+  eventId?: string | null;
+  channel?: string | null;
+  visitor: { name?: string | null; firstName?: string | null; lastName?: string | null; email?: string | null; phone?: string | null; company?: string | null };
+  agent?: { id: string; name?: string | null; email?: string | null } | null;
+  startedAt?: Date | null;
+  endedAt?: Date | null;
+  messages?: Array<{ at: Date; from: 'VISITOR' | 'AGENT' | 'SYSTEM'; name?: string | null; text: string }> | null;
+  notes?: string | null;
+  attachments?: Array<{ name: string; contentType?: string | null; base64: string }> | null;
+};
+
+function toEvent(tenantId: string, id: string, kind: CxEventKind, input: Common & Record<string, unknown>): CxEvent {
+  const clean = <T extends object>(value: T) =>
+    Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined)) as { [K in keyof T]: NonNullable<T[K]> };
+  const pairs = (list?: Array<{ key: string; value: string }> | null) =>
+    list ? Object.fromEntries(list.map(({ key, value }) => [key, value])) : undefined;
+  return clean({
+    kind,
+    id,
+    tenantId,
+    channel: input.channel,
+    visitor: clean(input.visitor),
+    agent: input.agent ? clean(input.agent) : undefined,
+    subject: input.subject as string | undefined,
+    startedAt: input.startedAt?.toISOString(),
+    endedAt: input.endedAt?.toISOString(),
+    messages: input.messages?.map((m) => clean({ at: m.at.toISOString(), from: m.from.toLowerCase() as 'visitor', name: m.name, text: m.text })),
+    notes: input.notes,
+    wrapUp: input.wrapUp as string | undefined,
+    customFields: pairs(input.customFields as never),
+    customVariables: pairs(input.customVariables as never),
+    attachments: input.attachments?.map((a) => clean(a)),
+  }) as CxEvent;
+}
+
+builder.mutationField('recordChat', (t) =>
+  t.prismaField({
+    type: 'SyncRecord',
+    description: 'Records a web chat event. Answers at once with the chat\'s sync record (or after waitSeconds at most).',
+    authScopes: { tenant: true },
+    errors: { types: [InvalidInputError] },
+    args: { input: t.arg({ type: RecordChatInput, required: true }) },
+    resolve: async (query, _root, { input }, { prisma, viewer, services }) => {
+      const event = toEvent(viewer.tenantId!, input.chatId, input.event, input as never);
+      checkEventInput(event, input.waitSeconds);
+      const { record } = await services.sync.ingest({ tenantId: viewer.tenantId!, sourceKind: 'CHAT', event, eventId: input.eventId });
+      await services.sync.waitForOutcome(record.id, input.waitSeconds ?? 0);
+      return prisma.syncRecord.findUniqueOrThrow({ ...query, where: { id: record.id } });
+    },
+  }),
+);
+
+builder.mutationField('recordConversation', (t) =>
+  t.prismaField({
+    type: 'SyncRecord',
+    description: 'Records an inbox conversation event. Answers at once with its sync record (or after waitSeconds at most).',
+    authScopes: { tenant: true },
+    errors: { types: [InvalidInputError] },
+    args: { input: t.arg({ type: RecordConversationInput, required: true }) },
+    resolve: async (query, _root, { input }, { prisma, viewer, services }) => {
+      const event = toEvent(viewer.tenantId!, input.conversationId, input.event, input as never);
+      checkEventInput(event, input.waitSeconds);
+      const { record } = await services.sync.ingest({ tenantId: viewer.tenantId!, sourceKind: 'CONVERSATION', event, eventId: input.eventId });
+      await services.sync.waitForOutcome(record.id, input.waitSeconds ?? 0);
+      return prisma.syncRecord.findUniqueOrThrow({ ...query, where: { id: record.id } });
+    },
+  }),
+);
+
+export { InvalidInputError };

@@ -1,0 +1,40 @@
+// The job queue: pg-boss on the service's own database (PostgreSQL, or PGlite through the same SQL interface), so
+// several instances share the work and a job is written in the same transaction as the event it carries.
+import PgBoss from 'pg-boss';
+import type { Database } from '../db/open.ts';
+import type { Logger } from '../log.ts';
+
+export const SYNC_QUEUE = 'salesforce-sync';
+/** Attempts before a chat's sync is dead-lettered (visible in `syncRecords`, retried by `retrySync`). */
+export const MAX_ATTEMPTS = 6;
+
+/** What pg-boss needs to run SQL: a session, or the caller's open transaction. */
+export interface SqlExecutor {
+  executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
+}
+
+export interface SyncJob {
+  tenantId: string;
+  /** Jobs of one visitor never run at once: two chats of a new visitor must not both create a Lead. */
+  key: string;
+}
+
+export async function startQueue(db: Database, log: Logger): Promise<PgBoss> {
+  const boss = new PgBoss({ db: { executeSql: db.executeSql }, schema: 'pgboss', superviseIntervalSeconds: 10, maintenanceIntervalSeconds: 60 } as PgBoss.ConstructorOptions);
+  boss.on('error', (error) => log.error({ err: error }, 'job queue error'));
+  await boss.start();
+  // stately: per key at most one job waiting and one running, so a burst of events for one visitor is one job.
+  await boss.createQueue(SYNC_QUEUE, {
+    name: SYNC_QUEUE,
+    policy: 'stately',
+    retryLimit: MAX_ATTEMPTS - 1,
+    retryDelay: 2,
+    retryBackoff: true,
+    expireInSeconds: 300,
+  });
+  return boss;
+}
+
+export function enqueueOptions(job: SyncJob, startAfterSeconds?: number): PgBoss.SendOptions {
+  return { singletonKey: `${job.tenantId}:${job.key}`, startAfter: startAfterSeconds };
+}

@@ -1,0 +1,53 @@
+// After a crash or a dropped connection while writes were in flight, their outcome is unknown: the org may hold a
+// Task or Case the ledger never heard of. Before writing again, look for it and adopt it, so a retry never
+// duplicates. (A Lead or Contact made by the lost call is found by identification itself.)
+import type { Connection } from 'jsforce';
+import type { Prisma } from '../db/open.ts';
+import type { CxEvent } from '../mapping/event.ts';
+import { type DmlPlan, type LookupResults, planEvent } from '../mapping/index.ts';
+import { soqlString } from '../mapping/soql.ts';
+import { createQueryLoader } from '../salesforce/query-loader.ts';
+import { type OpenRecord, saveObject } from './ledger.ts';
+import type { ActiveMapping } from './mapping-versions.ts';
+
+// Clock skew between us and the org, and the time the lost call took.
+const SLACK_MS = 5 * 60 * 1000;
+
+const PARENT_FIELD: Record<string, string> = { Task: 'WhoId', Case: 'ContactId' };
+
+interface Planned {
+  record: OpenRecord;
+  event: CxEvent;
+  lookups: LookupResults;
+  plan: DmlPlan;
+}
+
+export async function recoverLostWrites(prisma: Prisma, conn: Connection, mapping: ActiveMapping, planned: Planned[]) {
+  const uncertain = planned.filter(({ record }) => record.inflightAt);
+  if (uncertain.length === 0) return planned;
+  const loader = createQueryLoader(conn);
+  const searches = uncertain.flatMap((item) =>
+    item.plan.steps.flatMap((step) => {
+      if (step.op !== 'create' || !(step.object in PARENT_FIELD)) return [];
+      const subject = step.fields.Subject;
+      if (typeof subject !== 'string') return [];
+      const parent = step.fields[PARENT_FIELD[step.object]!];
+      const since = new Date(item.record.inflightAt!.getTime() - SLACK_MS).toISOString().replace(/\.\d+Z$/, 'Z');
+      const conditions = [`Subject = ${soqlString(subject)}`, `CreatedDate >= ${since}`];
+      if (typeof parent === 'string') conditions.push(`${PARENT_FIELD[step.object]} = ${soqlString(parent)}`);
+      const soql = `SELECT Id FROM ${step.object} WHERE ${conditions.join(' AND ')} ORDER BY CreatedDate LIMIT 1`;
+      return [{ item, step, found: loader.load(soql) }];
+    }),
+  );
+  const adopted = new Set<Planned>();
+  for (const { item, step, found } of searches) {
+    const id = (await found)[0]?.Id;
+    if (typeof id !== 'string' || step.op !== 'create') continue;
+    await saveObject(prisma, item.record, { role: step.ref, sobjectType: step.object, salesforceId: id });
+    item.lookups.known = { ...item.lookups.known, [step.object === 'Task' ? 'taskId' : 'caseId']: id };
+    adopted.add(item);
+  }
+  return planned.map((item) =>
+    adopted.has(item) ? { ...item, plan: planEvent(mapping.compiled, item.event, item.lookups) } : item,
+  );
+}
