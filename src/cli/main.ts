@@ -1,0 +1,9 @@
+// Entry point of the `cx-salesforce` bin: runs the CLI with the process's arguments and streams.
+import { readFile } from 'node:fs/promises';
+import { runCli } from './run.ts';
+
+process.exitCode = await runCli(process.argv.slice(2), {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  readFile: (path) => readFile(path, 'utf8'),
+});

@@ -1,0 +1,68 @@
+// `cx-salesforce plan <mapping> <event.json> [--lookups lookups.json]`: the DML plan an event would produce.
+import { parseArgs } from 'node:util';
+import {
+  type CxEvent,
+  formatDiagnostic,
+  type LookupResults,
+  loadMapping,
+  lookupsFor,
+  type ManualAction,
+  planEvent,
+} from '../mapping/index.ts';
+import { type Command, EXIT, UsageError } from './command.ts';
+import { readCatalog, readJson, readText } from './read.ts';
+
+const ACTIONS: readonly ManualAction[] = ['createLead', 'createContact', 'createTask', 'createCase'];
+
+export const planCommand: Command = {
+  name: 'plan',
+  summary: 'print the Salesforce operations one chat event would produce (dry run)',
+  help: `Usage: cx-salesforce plan <mapping.yaml> <event.json> [--lookups lookups.json] [--action <action>] [--queries]
+
+Prints, as JSON, the DML plan the mapping produces for the CloudCX event: identification result, the
+ordered create/update/upload steps with their field values, skipped fields and notes. Nothing is sent.
+
+Options:
+  --lookups <file>     answers of the lookups: {"records": {"<key>": [rows]}, "ownerUserId": "005...",
+                       "connectingUserId": "005...", "known": {"leadId": ...}}; default: nothing found
+  --action <action>    a manual action from the agent console: ${ACTIONS.join(', ')}
+  --queries            print the lookups (SOQL queries with their keys) instead of the plan
+  --describe <file>    check the mapping against an org's describe results (JSON array)
+
+Exit status: 0 plan printed, 1 the mapping is invalid, 2 usage error.
+`,
+  async run(args, io) {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        lookups: { type: 'string' },
+        action: { type: 'string' },
+        queries: { type: 'boolean', default: false },
+        describe: { type: 'string' },
+      },
+    });
+    const [mappingFile, eventFile, ...extra] = positionals;
+    if (!mappingFile || !eventFile || extra.length > 0)
+      throw new UsageError('give a mapping file and an event file');
+    const action = values.action as ManualAction | undefined;
+    if (action !== undefined && !ACTIONS.includes(action))
+      throw new UsageError(`--action must be one of ${ACTIONS.join(', ')}`);
+    const catalog = await readCatalog(io, values.describe);
+    const { mapping, diagnostics } = loadMapping(await readText(io, mappingFile), mappingFile, catalog);
+    if (!mapping) {
+      for (const d of diagnostics) io.stderr(`${formatDiagnostic(d)}\n`);
+      return EXIT.invalid;
+    }
+    const event = (await readJson(io, eventFile)) as CxEvent;
+    if (!event || typeof event !== 'object' || typeof event.kind !== 'string' || typeof event.id !== 'string')
+      throw new UsageError(`${eventFile} is not a CloudCX event (needs kind, id, tenantId, visitor)`);
+    const lookups = (values.lookups ? await readJson(io, values.lookups) : {}) as Partial<LookupResults>;
+    const results: LookupResults = { records: {}, connectingUserId: '(connecting user)', ...lookups };
+    const output = values.queries
+      ? lookupsFor(mapping, event, results.known)
+      : planEvent(mapping, event, results, action ? { action } : {});
+    io.stdout(`${JSON.stringify(output, null, 2)}\n`);
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,3 @@
+export { type DescribeResult, fromDescribe } from './from-describe.ts';
+export { standardCatalog, withCustomFields } from './standard.ts';
+export * from './types.ts';

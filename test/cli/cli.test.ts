@@ -1,0 +1,181 @@
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import type { CliIo } from '../../src/cli/command.ts';
+import { runCli } from '../../src/cli/run.ts';
+
+const root = new URL('../../', import.meta.url).pathname;
+const invalid = 'test/mapping/fixtures/invalid';
+
+async function cli(...argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = {
+    stdout: (t) => {
+      stdout += t;
+    },
+    stderr: (t) => {
+      stderr += t;
+    },
+    readFile: (p) => readFile(new URL(p, `file://${root}`), 'utf8'),
+  };
+  const code = await runCli(argv, io);
+  return { code, stdout, stderr };
+}
+
+describe('cx-salesforce validate', () => {
+  it('exits 0 for the default mappings', async () => {
+    const r = await cli('validate', 'mappings/defaults/sales.yaml', 'mappings/defaults/support.yaml');
+    expect(r).toEqual({ code: 0, stdout: '', stderr: '2 mapping(s) valid\n' });
+  });
+
+  it('exits 1 and prints one line per problem', async () => {
+    const r = await cli(
+      'validate',
+      'mappings/defaults/sales.yaml',
+      `${invalid}/mode-not-in-enum.yaml`,
+      `${invalid}/unknown-lead-field.yaml`,
+    );
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe(
+      `${invalid}/mode-not-in-enum.yaml:2:7  mode  "automatc" is not one of: automatic, manual\n` +
+        `${invalid}/unknown-lead-field.yaml:18:5  objects.Lead.Emial  "Emial" is not a field of Lead\n`,
+    );
+    expect(r.stderr).toBe('2 of 3 mapping(s) invalid\n');
+  });
+
+  it('prints machine-readable diagnostics with --format json', async () => {
+    const r = await cli('validate', '--format', 'json', `${invalid}/duplicate-top-level-key.yaml`);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)).toEqual({
+      ok: false,
+      files: [
+        {
+          file: `${invalid}/duplicate-top-level-key.yaml`,
+          ok: false,
+          diagnostics: [
+            {
+              file: `${invalid}/duplicate-top-level-key.yaml`,
+              line: 3,
+              column: 1,
+              path: 'mode',
+              code: 'duplicate-key',
+              message: 'duplicate key "mode"',
+              severity: 'error',
+            },
+          ],
+        },
+      ],
+    });
+  });
+
+  it.each([
+    [['validate'], 'give at least one mapping file'],
+    [['validate', '--format', 'xml', 'a.yaml'], '--format must be text or json, not "xml"'],
+    [['validate', '--nope', 'a.yaml'], "Unknown option '--nope'"],
+    [['validate', 'missing.yaml'], 'cannot read missing.yaml: ENOENT'],
+  ])('exits 2 on usage errors: %j', async (argv, message) => {
+    const r = await cli(...argv);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(message);
+  });
+});
+
+describe('cx-salesforce plan', () => {
+  it('prints the plan of the example event with the example lookups', async () => {
+    const r = await cli(
+      'plan',
+      'mappings/defaults/sales.yaml',
+      'mappings/examples/chat-ended.event.json',
+      '--lookups',
+      'mappings/examples/lookups.json',
+    );
+    expect(r.code).toBe(0);
+    const plan = JSON.parse(r.stdout);
+    expect(plan.matched).toEqual({ object: 'Lead', id: '00Q5g00000AbCdEAAV', rule: 'lead-by-email' });
+    expect(plan.steps.map((s: { op: string; ref: string }) => `${s.op} ${s.ref}`)).toEqual([
+      'update lead',
+      'create task',
+      'upload attachment1',
+    ]);
+  });
+
+  it('prints the lookups with --queries', async () => {
+    const r = await cli(
+      'plan',
+      'mappings/defaults/support.yaml',
+      'mappings/examples/chat-ended.event.json',
+      '--queries',
+    );
+    expect(JSON.parse(r.stdout).map((l: { key: string }) => l.key)).toEqual([
+      'identify:Account:account-by-company',
+      'identify:Contact:contact-by-email',
+      'identify:Contact:contact-by-phone',
+      'owner',
+    ]);
+  });
+
+  it('plans a manual action', async () => {
+    const r = await cli(
+      'plan',
+      'mappings/defaults/support.yaml',
+      'mappings/examples/chat-ended.event.json',
+      '--action',
+      'createContact',
+    );
+    expect(JSON.parse(r.stdout).steps.map((s: { ref: string }) => s.ref)).toEqual(['contact']);
+  });
+
+  it('exits 1 with the diagnostics when the mapping is invalid', async () => {
+    const r = await cli('plan', `${invalid}/version-not-1.yaml`, 'mappings/examples/chat-ended.event.json');
+    expect(r).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `${invalid}/version-not-1.yaml:1:10  version  must be 1\n`,
+    });
+  });
+
+  it('exits 2 without an event file or with a bad action', async () => {
+    expect((await cli('plan', 'mappings/defaults/sales.yaml')).code).toBe(2);
+    expect(
+      (
+        await cli(
+          'plan',
+          'mappings/defaults/sales.yaml',
+          'mappings/examples/chat-ended.event.json',
+          '--action',
+          'delete',
+        )
+      ).code,
+    ).toBe(2);
+  });
+});
+
+describe('cx-salesforce', () => {
+  it('lists its commands with --help and exits 2 on an unknown command', async () => {
+    const help = await cli('--help');
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('validate  check mapping files');
+    expect(help.stdout).toContain('plan      print the Salesforce operations');
+    expect((await cli('publish')).code).toBe(2);
+    expect((await cli('validate', '--help')).stdout).toContain(
+      'Exit status: 0 all valid, 1 a mapping has errors, 2 usage error',
+    );
+  });
+
+  it('runs as the package bin', async () => {
+    const run = promisify(execFile);
+    const { stdout } = await run(
+      process.execPath,
+      ['bin/cx-salesforce.js', 'validate', 'mappings/defaults/sales.yaml', '--format', 'json'],
+      { cwd: root },
+    );
+    expect(JSON.parse(stdout).ok).toBe(true);
+    await expect(
+      run(process.execPath, ['bin/cx-salesforce.js', 'validate', `${invalid}/version-not-1.yaml`], {
+        cwd: root,
+      }),
+    ).rejects.toMatchObject({ code: 1 });
+  });
+});
