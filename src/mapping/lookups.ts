@@ -78,7 +78,7 @@ export function lookupsFor(
       key: 'owner',
       purpose: 'owner',
       object: 'User',
-      soql: `SELECT Id FROM User WHERE Email = ${soqlString(agentEmail)} AND IsActive = true ORDER BY CreatedDate LIMIT 1`,
+      soql: `SELECT Id FROM User WHERE Email = ${soqlString(agentEmail)} AND IsActive = true AND UserType = 'Standard' ORDER BY CreatedDate LIMIT 1`,
     });
   }
   return out;

@@ -257,7 +257,7 @@ describe('owner rule', () => {
       key: 'owner',
       purpose: 'owner',
       object: 'User',
-      soql: "SELECT Id FROM User WHERE Email = 'sam@acme.example' AND IsActive = true ORDER BY CreatedDate LIMIT 1",
+      soql: "SELECT Id FROM User WHERE Email = 'sam@acme.example' AND IsActive = true AND UserType = 'Standard' ORDER BY CreatedDate LIMIT 1",
     });
   });
 
