@@ -134,7 +134,7 @@ describe('fuzzing', () => {
           const { shape, literals } = skeleton(l.soql);
           if (l.purpose === 'owner') {
             expect(shape).toBe(OWNER);
-            expect(literals).toEqual([e.agent?.email?.trim()]);
+            expect(literals).toEqual([e.agent?.email?.trim(), 'Standard']);
           } else expect(shape).toMatch(l.rule === 'known' ? BY_ID : IDENTIFY);
           if (l.rule === 'known') expect(literals).toEqual([knownId]);
         }
