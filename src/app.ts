@@ -2,9 +2,13 @@
 // tests build an app per database and call it over HTTP.
 import { createJwtVerifier } from './auth/jwt.ts';
 import type { Config } from './config.ts';
+import { loadSecretBox } from './crypto.ts';
 import { type Database, openDatabase } from './db/open.ts';
+import { useOAuthCallback } from './http/oauth-callback.ts';
 import { createLogger, type Logger } from './log.ts';
+import { SalesforceConnections } from './salesforce/connections.ts';
 import type { Services } from './services.ts';
+import { type SyncOptions, SyncService } from './sync/service.ts';
 import { buildYoga } from './yoga.ts';
 
 export interface App {
@@ -16,12 +20,24 @@ export interface App {
   close(): Promise<void>;
 }
 
-export async function createApp(config: Config, options: { log?: Logger } = {}): Promise<App> {
+export async function createApp(
+  config: Config,
+  options: { log?: Logger; sync?: SyncOptions } = {},
+): Promise<App> {
   const log = options.log ?? createLogger(config.logLevel);
   const db = await openDatabase(config);
   if (db.appliedMigrations.length > 0) log.info({ migrations: db.appliedMigrations }, 'database migrated');
-  const services: Services = { config, verifyJwt: await createJwtVerifier(config.jwt) };
-  const yoga = buildYoga({ db, services, log });
+  const secrets = loadSecretBox(config, log);
+  const connections = new SalesforceConnections({ prisma: db.prisma, secrets, config, log });
+  const sync = await SyncService.start({ db, connections, log }, options.sync);
+  const services: Services = {
+    config,
+    verifyJwt: await createJwtVerifier(config.jwt),
+    secrets,
+    connections,
+    sync,
+  };
+  const yoga = buildYoga({ db, services, log, routes: [useOAuthCallback({ connections, log })] });
   return {
     config,
     db,
@@ -29,6 +45,7 @@ export async function createApp(config: Config, options: { log?: Logger } = {}):
     log,
     yoga,
     async close() {
+      await sync.stop();
       await db.close();
     },
   };

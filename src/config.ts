@@ -15,6 +15,8 @@ export interface Config {
   logLevel: string;
   /** Starts the local Salesforce sandbox and a demo tenant (the quickstart). */
   demo: boolean;
+  /** Port of the demo's Salesforce sandbox. */
+  sandboxPort: number;
   nodeEnv: string;
 }
 
@@ -58,6 +60,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     salesforceApiVersion: env.SALESFORCE_API_VERSION ?? '62.0',
     logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'silent' : 'info'),
     demo,
+    sandboxPort: Number(env.SANDBOX_PORT ?? port + 1),
     nodeEnv: env.NODE_ENV ?? 'development',
   };
 }

@@ -3,6 +3,8 @@ import { builder } from './builder.ts';
 import './errors.ts';
 import './types/tenant.ts';
 import './types/api-key.ts';
+import './types/platform-app.ts';
+import './types/salesforce-connection.ts';
 import './types/sync-record.ts';
 import './types/record-chat.ts';
 

@@ -3,7 +3,7 @@
 // their files) travel in one round trip.
 import type { Connection } from 'jsforce';
 import type { FieldValue, PlanStep } from '../mapping/plan.ts';
-import { type FailureKind, classifyFailure } from './failures.ts';
+import { classifyFailure, type FailureKind } from './failures.ts';
 
 /** Salesforce's limit per composite request. */
 export const MAX_SUBREQUESTS_PER_COMPOSITE = 25;
@@ -37,7 +37,10 @@ interface CompositeResponse {
 }
 
 /** Runs steps (in order, references pointing backwards, each tag's steps in one chunk) and answers one outcome each. */
-export async function executeSteps(conn: Connection, groups: TaggedStep[][]): Promise<Map<string, StepOutcome[]>> {
+export async function executeSteps(
+  conn: Connection,
+  groups: TaggedStep[][],
+): Promise<Map<string, StepOutcome[]>> {
   const outcomes = new Map<string, StepOutcome[]>();
   // Ids made by earlier composites, for a plan too large for one (its later steps refer to them by value).
   const made = new Map<string, string>();
@@ -55,7 +58,15 @@ export async function executeSteps(conn: Connection, groups: TaggedStep[][]): Pr
       if (missing) {
         // What it refers to failed in an earlier composite: sending it would write a record without its parent.
         const list = outcomes.get(tag) ?? [];
-        list.push({ ref: step.ref, ok: false, code: 'PROCESSING_HALTED', message: `"${missing}" was not written`, fields: [], kind: 'retryable', duplicateIds: [] });
+        list.push({
+          ref: step.ref,
+          ok: false,
+          code: 'PROCESSING_HALTED',
+          message: `"${missing}" was not written`,
+          fields: [],
+          kind: 'retryable',
+          duplicateIds: [],
+        });
         outcomes.set(tag, list);
         continue;
       }
@@ -126,11 +137,25 @@ function subrequest(version: string, step: PlanStep, resolve: (ref: string) => s
     );
   switch (step.op) {
     case 'create':
-      return { method: 'POST', url: `${base}/${step.object}`, body: body(step.fields), httpHeaders: NO_AUTO_ASSIGN };
+      return {
+        method: 'POST',
+        url: `${base}/${step.object}`,
+        body: body(step.fields),
+        httpHeaders: NO_AUTO_ASSIGN,
+      };
     case 'update':
-      return { method: 'PATCH', url: `${base}/${step.object}/${step.id}`, body: body(step.fields), httpHeaders: NO_AUTO_ASSIGN };
+      return {
+        method: 'PATCH',
+        url: `${base}/${step.object}/${step.id}`,
+        body: body(step.fields),
+        httpHeaders: NO_AUTO_ASSIGN,
+      };
     case 'upload':
-      return { method: 'POST', url: `${base}/ContentVersion`, body: body(step.fields as Record<string, FieldValue>) };
+      return {
+        method: 'POST',
+        url: `${base}/ContentVersion`,
+        body: body(step.fields as Record<string, FieldValue>),
+      };
     default: {
       const never: never = step;
       throw new Error(`unknown plan step ${JSON.stringify(never)}`);
@@ -144,7 +169,10 @@ function toOutcome(ref: string, result: CompositeResponse['compositeResponse'][n
     return { ref, ok: true, id };
   }
   const errors = Array.isArray(result.body) ? (result.body as SalesforceError[]) : [];
-  const first = errors[0] ?? { errorCode: `ERROR_HTTP_${result.httpStatusCode}`, message: 'Salesforce refused the request' };
+  const first = errors[0] ?? {
+    errorCode: `ERROR_HTTP_${result.httpStatusCode}`,
+    message: 'Salesforce refused the request',
+  };
   const code = first.errorCode ?? first.statusCode ?? 'UNKNOWN_ERROR';
   return {
     ref,

@@ -28,7 +28,12 @@ const RETRYABLE_CODES = new Set([
   'UND_ERR_SOCKET',
 ]);
 
-const STALE_CODES = new Set(['ENTITY_IS_DELETED', 'INVALID_CROSS_REFERENCE_KEY', 'NOT_FOUND', 'CANNOT_UPDATE_CONVERTED_LEAD']);
+const STALE_CODES = new Set([
+  'ENTITY_IS_DELETED',
+  'INVALID_CROSS_REFERENCE_KEY',
+  'NOT_FOUND',
+  'CANNOT_UPDATE_CONVERTED_LEAD',
+]);
 
 export function classifyFailure(code: string): FailureKind {
   if (code === 'DUPLICATES_DETECTED') return 'duplicate';

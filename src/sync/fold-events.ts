@@ -12,6 +12,7 @@ const RANK: Record<CxEvent['kind'], number> = {
 
 export function foldEvents(events: CxEvent[]): CxEvent {
   if (events.length === 0) throw new Error('no event to fold');
+  // biome-ignore lint/performance/noAccumulatingSpread: a chat has a handful of events.
   return events.reduce((folded, next) => ({
     ...folded,
     ...next,

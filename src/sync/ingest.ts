@@ -4,8 +4,8 @@ import type PgBoss from 'pg-boss';
 import type { Prisma } from '../db/open.ts';
 import type { SourceKind, SyncRecord } from '../generated/prisma/client.ts';
 import type { CxEvent } from '../mapping/event.ts';
-import { normalizeVisitorKey } from './visitor-key.ts';
 import { enqueueOptions, SYNC_QUEUE, type SyncJob } from './queue.ts';
+import { normalizeVisitorKey } from './visitor-key.ts';
 
 export interface IngestResult {
   record: SyncRecord;
@@ -25,7 +25,9 @@ export async function ingestEvent(
       return await deps.prisma.$transaction(async (tx) => {
         const where = { tenantId_sourceKind_sourceId: { tenantId, sourceKind, sourceId: event.id } };
         const existing = await tx.syncRecord.findUnique({ where });
-        const record = existing ?? (await tx.syncRecord.create({ data: { tenantId, sourceKind, sourceId: event.id, visitorKey } }));
+        const record =
+          existing ??
+          (await tx.syncRecord.create({ data: { tenantId, sourceKind, sourceId: event.id, visitorKey } }));
         const stored = await tx.syncEvent.createMany({
           data: [{ syncRecordId: record.id, kind: event.kind, dedupeKey, payload: event as object }],
           skipDuplicates: true,
@@ -35,9 +37,15 @@ export async function ingestEvent(
         const reopened =
           record.status === 'WAITING_FOR_CONNECTION' || record.status === 'NEEDS_REVIEW'
             ? record
-            : await tx.syncRecord.update({ where: { id: record.id }, data: { status: 'PENDING', nextAttemptAt: null } });
+            : await tx.syncRecord.update({
+                where: { id: record.id },
+                data: { status: 'PENDING', nextAttemptAt: null },
+              });
         const job: SyncJob = { tenantId, key: record.visitorKey ?? `record:${record.id}` };
-        await deps.boss.send(SYNC_QUEUE, job as object, { ...enqueueOptions(job), db: transactionExecutor(tx) });
+        await deps.boss.send(SYNC_QUEUE, job as object, {
+          ...enqueueOptions(job),
+          db: transactionExecutor(tx),
+        });
         return { record: reopened, duplicate: false };
       });
     } catch (error) {
@@ -55,7 +63,11 @@ export function transactionExecutor(tx: Transaction) {
   return {
     async executeSql(text: string, values: unknown[] = []) {
       const params = values.map((value) =>
-        value === undefined ? null : value !== null && typeof value === 'object' && !(value instanceof Date) ? JSON.stringify(value) : value,
+        value === undefined
+          ? null
+          : value !== null && typeof value === 'object' && !(value instanceof Date)
+            ? JSON.stringify(value)
+            : value,
       );
       return { rows: await tx.$queryRawUnsafe<unknown[]>(text, ...params) };
     },

@@ -1,8 +1,8 @@
 // Reads and writes of the sync ledger: what each chat has already produced in Salesforce, and each record's state.
 import type { Prisma } from '../db/open.ts';
 import type { SyncStatus } from '../generated/prisma/enums.ts';
-import type { LookupResults } from '../mapping/lookups.ts';
 import type { CxEvent } from '../mapping/event.ts';
+import type { LookupResults } from '../mapping/lookups.ts';
 
 export const OPEN_STATUSES: SyncStatus[] = ['PENDING', 'RETRYING', 'RUNNING'];
 
@@ -31,7 +31,10 @@ export async function loadOpenRecords(prisma: Prisma, tenantId: string, keys: st
 export type OpenRecord = Awaited<ReturnType<typeof loadOpenRecords>>[number];
 
 /** Ids the product already knows for this chat (its Task/Case) and for its visitor (Lead/Contact/Account). */
-export async function knownIds(prisma: Prisma, record: OpenRecord): Promise<NonNullable<LookupResults['known']>> {
+export async function knownIds(
+  prisma: Prisma,
+  record: OpenRecord,
+): Promise<NonNullable<LookupResults['known']>> {
   const known: NonNullable<LookupResults['known']> = {};
   const byRole = new Map(record.objects.map((object) => [object.role, object]));
   const set = (type: string, id: string) => {
@@ -43,7 +46,9 @@ export async function knownIds(prisma: Prisma, record: OpenRecord): Promise<NonN
   };
   for (const object of byRole.values()) set(object.sobjectType, object.salesforceId);
   if (record.visitorKey) {
-    const links = await prisma.visitorLink.findMany({ where: { tenantId: record.tenantId, visitorKey: record.visitorKey } });
+    const links = await prisma.visitorLink.findMany({
+      where: { tenantId: record.tenantId, visitorKey: record.visitorKey },
+    });
     for (const link of links) set(link.sobjectType, link.salesforceId);
   }
   return known;
@@ -60,7 +65,14 @@ export async function saveObject(
     update: { sobjectType: object.sobjectType, salesforceId: object.salesforceId },
   });
   if (record.visitorKey && VISITOR_OBJECTS.has(object.sobjectType)) {
-    await linkVisitor(prisma, record.tenantId, record.visitorKey, object.sobjectType, object.salesforceId, 'created');
+    await linkVisitor(
+      prisma,
+      record.tenantId,
+      record.visitorKey,
+      object.sobjectType,
+      object.salesforceId,
+      'created',
+    );
   }
 }
 
@@ -85,12 +97,26 @@ export async function forgetId(prisma: Prisma, tenantId: string, salesforceId: s
   await prisma.syncObject.deleteMany({ where: { salesforceId, syncRecord: { tenantId } } });
 }
 
-export async function markSynced(prisma: Prisma, record: OpenRecord, status: SyncStatus = 'SYNCED'): Promise<void> {
+export async function markSynced(
+  prisma: Prisma,
+  record: OpenRecord,
+  status: SyncStatus = 'SYNCED',
+): Promise<void> {
   await prisma.$transaction([
-    prisma.syncEvent.updateMany({ where: { syncRecordId: record.id, appliedAt: null }, data: { appliedAt: new Date() } }),
+    prisma.syncEvent.updateMany({
+      where: { syncRecordId: record.id, appliedAt: null },
+      data: { appliedAt: new Date() },
+    }),
     prisma.syncRecord.update({
       where: { id: record.id },
-      data: { status, syncedAt: new Date(), lastError: null, lastErrorCode: null, nextAttemptAt: null, inflightAt: null },
+      data: {
+        status,
+        syncedAt: new Date(),
+        lastError: null,
+        lastErrorCode: null,
+        nextAttemptAt: null,
+        inflightAt: null,
+      },
     }),
   ]);
 }

@@ -51,8 +51,14 @@ export async function publishMapping(
   const { mapping, diagnostics } = loadMapping(input.yaml, 'mapping.yaml');
   if (!mapping) throw new MappingInvalidError(diagnostics.filter((d) => d.severity === 'error'));
   return prisma.$transaction(async (tx) => {
-    const last = await tx.mappingVersion.findFirst({ where: { tenantId: input.tenantId }, orderBy: { version: 'desc' } });
-    await tx.mappingVersion.updateMany({ where: { tenantId: input.tenantId, active: true }, data: { active: false } });
+    const last = await tx.mappingVersion.findFirst({
+      where: { tenantId: input.tenantId },
+      orderBy: { version: 'desc' },
+    });
+    await tx.mappingVersion.updateMany({
+      where: { tenantId: input.tenantId, active: true },
+      data: { active: false },
+    });
     const version = await tx.mappingVersion.create({
       data: {
         tenantId: input.tenantId,

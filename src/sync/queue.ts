@@ -20,7 +20,12 @@ export interface SyncJob {
 }
 
 export async function startQueue(db: Database, log: Logger): Promise<PgBoss> {
-  const boss = new PgBoss({ db: { executeSql: db.executeSql }, schema: 'pgboss', superviseIntervalSeconds: 10, maintenanceIntervalSeconds: 60 } as PgBoss.ConstructorOptions);
+  const boss = new PgBoss({
+    db: { executeSql: db.executeSql },
+    schema: 'pgboss',
+    superviseIntervalSeconds: 10,
+    maintenanceIntervalSeconds: 60,
+  } as PgBoss.ConstructorOptions);
   boss.on('error', (error) => log.error({ err: error }, 'job queue error'));
   await boss.start();
   // stately: per key at most one job waiting and one running, so a burst of events for one visitor is one job.

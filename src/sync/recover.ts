@@ -22,7 +22,12 @@ interface Planned {
   plan: DmlPlan;
 }
 
-export async function recoverLostWrites(prisma: Prisma, conn: Connection, mapping: ActiveMapping, planned: Planned[]) {
+export async function recoverLostWrites(
+  prisma: Prisma,
+  conn: Connection,
+  mapping: ActiveMapping,
+  planned: Planned[],
+) {
   const uncertain = planned.filter(({ record }) => record.inflightAt);
   if (uncertain.length === 0) return planned;
   const loader = createQueryLoader(conn);
@@ -32,7 +37,9 @@ export async function recoverLostWrites(prisma: Prisma, conn: Connection, mappin
       const subject = step.fields.Subject;
       if (typeof subject !== 'string') return [];
       const parent = step.fields[PARENT_FIELD[step.object]!];
-      const since = new Date(item.record.inflightAt!.getTime() - SLACK_MS).toISOString().replace(/\.\d+Z$/, 'Z');
+      const since = new Date(item.record.inflightAt!.getTime() - SLACK_MS)
+        .toISOString()
+        .replace(/\.\d+Z$/, 'Z');
       const conditions = [`Subject = ${soqlString(subject)}`, `CreatedDate >= ${since}`];
       if (typeof parent === 'string') conditions.push(`${PARENT_FIELD[step.object]} = ${soqlString(parent)}`);
       const soql = `SELECT Id FROM ${step.object} WHERE ${conditions.join(' AND ')} ORDER BY CreatedDate LIMIT 1`;

@@ -25,6 +25,7 @@ export interface SyncOptions {
 
 export class SyncService {
   readonly owners = new OwnerCache();
+  private readonly resuming = new Set<Promise<void>>();
   private constructor(
     private readonly db: Database,
     readonly boss: PgBoss,
@@ -32,7 +33,10 @@ export class SyncService {
     private readonly log: Logger,
   ) {}
 
-  static async start(deps: { db: Database; connections: SalesforceConnections; log: Logger }, options: SyncOptions = {}) {
+  static async start(
+    deps: { db: Database; connections: SalesforceConnections; log: Logger },
+    options: SyncOptions = {},
+  ) {
     const boss = await startQueue(deps.db, deps.log);
     const service = new SyncService(deps.db, boss, deps.connections, deps.log);
     if (options.work !== false) {
@@ -43,7 +47,11 @@ export class SyncService {
       );
     }
     deps.connections.on('connected', (tenantId: string) => {
-      service.resumeTenant(tenantId).catch((error) => deps.log.error({ err: error, tenantId }, 'resume failed'));
+      const resume: Promise<void> = service
+        .resumeTenant(tenantId)
+        .catch((error) => deps.log.error({ err: error, tenantId }, 'resume failed'))
+        .finally(() => service.resuming.delete(resume));
+      service.resuming.add(resume);
     });
     return service;
   }
@@ -56,7 +64,10 @@ export class SyncService {
   async waitForOutcome(recordId: string, seconds: number): Promise<void> {
     const deadline = Date.now() + seconds * 1000;
     while (Date.now() < deadline) {
-      const record = await this.db.prisma.syncRecord.findUnique({ where: { id: recordId }, select: { status: true } });
+      const record = await this.db.prisma.syncRecord.findUnique({
+        where: { id: recordId },
+        select: { status: true },
+      });
       if (!record || FINAL_STATUSES.has(record.status)) return;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -87,6 +98,7 @@ export class SyncService {
   }
 
   async stop(): Promise<void> {
+    await Promise.all(this.resuming);
     await this.boss.stop({ graceful: true, wait: true, timeout: 10_000 });
   }
 
@@ -97,17 +109,24 @@ export class SyncService {
   /** A batch of jobs: grouped by tenant, each tenant's share planned and written together. */
   private async handle(jobs: PgBoss.Job<SyncJob>[]): Promise<void> {
     const byTenant = new Map<string, PgBoss.Job<SyncJob>[]>();
-    for (const job of jobs) byTenant.set(job.data.tenantId, [...(byTenant.get(job.data.tenantId) ?? []), job]);
+    for (const job of jobs)
+      byTenant.set(job.data.tenantId, [...(byTenant.get(job.data.tenantId) ?? []), job]);
     await Promise.all(
       [...byTenant].map(async ([tenantId, tenantJobs]) => {
         try {
-          const retry = await this.syncTenant(tenantId, tenantJobs.map((job) => job.data.key));
+          const retry = await this.syncTenant(
+            tenantId,
+            tenantJobs.map((job) => job.data.key),
+          );
           const failed = tenantJobs.filter((job) => retry.has(job.data.key));
           // pg-boss retries these with exponential backoff and jitter; the rest complete with the batch.
           for (const job of failed) await this.boss.fail(SYNC_QUEUE, job.id, { message: 'retrying' });
         } catch (error) {
           this.log.error({ err: error, tenantId }, 'sync batch failed');
-          await this.boss.fail(SYNC_QUEUE, tenantJobs.map((job) => job.id));
+          await this.boss.fail(
+            SYNC_QUEUE,
+            tenantJobs.map((job) => job.id),
+          );
         }
       }),
     );
@@ -126,12 +145,21 @@ export class SyncService {
       // Paused, not failed: the queue is kept and resumeTenant picks it up on reconnection.
       await prisma.syncRecord.updateMany({
         where: { id: { in: records.map((r) => r.id) } },
-        data: { status: 'WAITING_FOR_CONNECTION', lastError: unavailable.message, lastErrorCode: unavailable.status },
+        data: {
+          status: 'WAITING_FOR_CONNECTION',
+          lastError: unavailable.message,
+          lastErrorCode: unavailable.status,
+        },
       });
       return new Set();
     }
     const mapping = await activeMapping(prisma, tenantId);
-    const retry = await syncRecords({ prisma, log: this.log, owners: this.owners }, { conn: session.conn, userId: session.userId }, mapping, records);
+    const retry = await syncRecords(
+      { prisma, log: this.log, owners: this.owners },
+      { conn: session.conn, userId: session.userId },
+      mapping,
+      records,
+    );
     return new Set(retry.map((record) => record.visitorKey ?? `record:${record.id}`));
   }
 }

@@ -9,7 +9,15 @@ import { executeSteps, type StepOutcome } from '../salesforce/composite.ts';
 import { callFailureCode, classifyFailure } from '../salesforce/failures.ts';
 import { createQueryLoader, type SalesforceRecord } from '../salesforce/query-loader.ts';
 import { foldEvents } from './fold-events.ts';
-import { eventsOf, forgetId, knownIds, linkVisitor, markSynced, type OpenRecord, saveObject } from './ledger.ts';
+import {
+  eventsOf,
+  forgetId,
+  knownIds,
+  linkVisitor,
+  markSynced,
+  type OpenRecord,
+  saveObject,
+} from './ledger.ts';
 import type { ActiveMapping } from './mapping-versions.ts';
 import type { OwnerCache } from './owner-cache.ts';
 import { MAX_ATTEMPTS } from './queue.ts';
@@ -27,7 +35,11 @@ export interface Session {
 }
 
 /** What became of one chat in this pass. */
-type Verdict = { record: OpenRecord; result: 'synced' | 'skipped' | 'replan' | 'retry' | 'dead' | 'review'; error?: { code: string; message: string } };
+type Verdict = {
+  record: OpenRecord;
+  result: 'synced' | 'skipped' | 'replan' | 'retry' | 'dead' | 'review';
+  error?: { code: string; message: string };
+};
 
 /** Passes per job: a duplicate rule or a deleted record is resolved by planning again at once. */
 const MAX_PASSES = 3;
@@ -60,12 +72,18 @@ function roundsByVisitor(records: OpenRecord[]): OpenRecord[][] {
     const key = record.visitorKey ?? record.id;
     const index = seen.get(key) ?? 0;
     seen.set(key, index + 1);
-    (rounds[index] ??= []).push(record);
+    if (!rounds[index]) rounds[index] = [];
+    rounds[index].push(record);
   }
   return rounds;
 }
 
-async function syncRound(deps: TenantSyncDeps, session: Session, mapping: ActiveMapping, records: OpenRecord[]): Promise<Verdict[]> {
+async function syncRound(
+  deps: TenantSyncDeps,
+  session: Session,
+  mapping: ActiveMapping,
+  records: OpenRecord[],
+): Promise<Verdict[]> {
   const { prisma } = deps;
   await prisma.syncRecord.updateMany({
     where: { id: { in: records.map((r) => r.id) } },
@@ -89,7 +107,10 @@ async function syncRound(deps: TenantSyncDeps, session: Session, mapping: Active
   if (toWrite.length === 0) return verdicts;
 
   // From here until the outcomes are stored, a crash leaves the result unknown: the next attempt looks first.
-  await prisma.syncRecord.updateMany({ where: { id: { in: toWrite.map((p) => p.record.id) } }, data: { inflightAt: new Date() } });
+  await prisma.syncRecord.updateMany({
+    where: { id: { in: toWrite.map((p) => p.record.id) } },
+    data: { inflightAt: new Date() },
+  });
   let outcomes: Map<string, StepOutcome[]>;
   try {
     outcomes = await executeSteps(
@@ -97,7 +118,14 @@ async function syncRound(deps: TenantSyncDeps, session: Session, mapping: Active
       toWrite.map(({ record, plan }) => plan.steps.map((step) => ({ tag: record.id, step }))),
     );
   } catch (error) {
-    return [...verdicts, ...(await failAll(deps, toWrite.map((p) => p.record), error))];
+    return [
+      ...verdicts,
+      ...(await failAll(
+        deps,
+        toWrite.map((p) => p.record),
+        error,
+      )),
+    ];
   }
   for (const { record, plan } of toWrite) {
     verdicts.push(await recordOutcomes(deps, record, plan, outcomes.get(record.id) ?? []));
@@ -105,7 +133,12 @@ async function syncRound(deps: TenantSyncDeps, session: Session, mapping: Active
   return verdicts;
 }
 
-async function planAll(deps: TenantSyncDeps, session: Session, mapping: ActiveMapping, records: OpenRecord[]) {
+async function planAll(
+  deps: TenantSyncDeps,
+  session: Session,
+  mapping: ActiveMapping,
+  records: OpenRecord[],
+) {
   const { prisma, owners } = deps;
   const tenantId = records[0]!.tenantId;
   const prepared = await Promise.all(
@@ -129,7 +162,12 @@ async function planAll(deps: TenantSyncDeps, session: Session, mapping: ActiveMa
       }
       return [request.key, await loader.load(request.soql)] as const;
     });
-    return Promise.all(reads).then((pairs) => ({ record, event, known, rows: new Map<string, SalesforceRecord[]>(pairs) }));
+    return Promise.all(reads).then((pairs) => ({
+      record,
+      event,
+      known,
+      rows: new Map<string, SalesforceRecord[]>(pairs),
+    }));
   });
   const planned = (await Promise.all(answered)).map(({ record, event, known, rows }) => {
     const lookups: LookupResults = {
@@ -143,16 +181,32 @@ async function planAll(deps: TenantSyncDeps, session: Session, mapping: ActiveMa
   return recoverLostWrites(prisma, session.conn, mapping, planned);
 }
 
-async function recordOutcomes(deps: TenantSyncDeps, record: OpenRecord, plan: DmlPlan, outcomes: StepOutcome[]): Promise<Verdict> {
+async function recordOutcomes(
+  deps: TenantSyncDeps,
+  record: OpenRecord,
+  plan: DmlPlan,
+  outcomes: StepOutcome[],
+): Promise<Verdict> {
   const { prisma } = deps;
   const steps = new Map(plan.steps.map((step) => [step.ref, step]));
   for (const outcome of outcomes) {
     const step = steps.get(outcome.ref);
     if (!outcome.ok || !step || step.op === 'update' || !outcome.id) continue;
-    await saveObject(prisma, record, { role: step.ref, sobjectType: step.op === 'upload' ? 'ContentVersion' : step.object, salesforceId: outcome.id });
+    await saveObject(prisma, record, {
+      role: step.ref,
+      sobjectType: step.op === 'upload' ? 'ContentVersion' : step.object,
+      salesforceId: outcome.id,
+    });
   }
   if (plan.matched && record.visitorKey && plan.matched.rule !== 'known') {
-    await linkVisitor(prisma, record.tenantId, record.visitorKey, plan.matched.object, plan.matched.id, `rule:${plan.matched.rule}`);
+    await linkVisitor(
+      prisma,
+      record.tenantId,
+      record.visitorKey,
+      plan.matched.object,
+      plan.matched.id,
+      `rule:${plan.matched.rule}`,
+    );
   }
   const failures = outcomes.filter((o): o is Extract<StepOutcome, { ok: false }> => !o.ok);
   if (failures.length === 0) {
@@ -162,7 +216,10 @@ async function recordOutcomes(deps: TenantSyncDeps, record: OpenRecord, plan: Dm
   // The root cause, not the steps halted because of it.
   const failure = failures.find((f) => f.code !== 'PROCESSING_HALTED') ?? failures[0]!;
   const step = steps.get(failure.ref);
-  const error = { code: failure.code, message: `${step && 'object' in step ? step.object : 'ContentVersion'}: ${failure.message}` };
+  const error = {
+    code: failure.code,
+    message: `${step && 'object' in step ? step.object : 'ContentVersion'}: ${failure.message}`,
+  };
   await prisma.syncRecord.update({ where: { id: record.id }, data: { inflightAt: null } });
 
   if (failure.kind === 'duplicate') {
@@ -175,7 +232,12 @@ async function recordOutcomes(deps: TenantSyncDeps, record: OpenRecord, plan: Dm
     return review(deps, record, error);
   }
   if (failure.kind === 'stale-reference' && step) {
-    const ids = step.op === 'update' ? [step.id] : Object.values(step.fields).filter((v): v is string => typeof v === 'string' && /^[a-zA-Z0-9]{18}$/.test(v));
+    const ids =
+      step.op === 'update'
+        ? [step.id]
+        : Object.values(step.fields).filter(
+            (v): v is string => typeof v === 'string' && /^[a-zA-Z0-9]{18}$/.test(v),
+          );
     for (const id of ids) await forgetId(prisma, record.tenantId, id);
     return { record, result: 'replan', error };
   }
@@ -183,33 +245,68 @@ async function recordOutcomes(deps: TenantSyncDeps, record: OpenRecord, plan: Dm
 }
 
 async function failAll(deps: TenantSyncDeps, records: OpenRecord[], error: unknown): Promise<Verdict[]> {
-  const code = (error as { code?: string }).code && classifyFailure((error as { code: string }).code) !== 'invalid'
-    ? (error as { code: string }).code
-    : callFailureCode(error);
+  const code =
+    (error as { code?: string }).code && classifyFailure((error as { code: string }).code) !== 'invalid'
+      ? (error as { code: string }).code
+      : callFailureCode(error);
   const message = error instanceof Error ? error.message : String(error);
-  deps.log.warn({ code, tenantId: records[0]?.tenantId, records: records.length }, `salesforce call failed: ${message}`);
+  deps.log.warn(
+    { code, tenantId: records[0]?.tenantId, records: records.length },
+    `salesforce call failed: ${message}`,
+  );
   const kind = classifyFailure(code);
   const verdicts: Verdict[] = [];
   for (const record of records) {
-    verdicts.push(kind === 'invalid' && code !== 'UNKNOWN_ERROR' ? await deadLetter(deps, record, { code, message }) : await retryLater(deps, record, { code, message }));
+    verdicts.push(
+      kind === 'invalid' && code !== 'UNKNOWN_ERROR'
+        ? await deadLetter(deps, record, { code, message })
+        : await retryLater(deps, record, { code, message }),
+    );
   }
   return verdicts;
 }
 
-async function retryLater(deps: TenantSyncDeps, record: OpenRecord, error: { code: string; message: string }): Promise<Verdict> {
-  const current = await deps.prisma.syncRecord.findUniqueOrThrow({ where: { id: record.id }, select: { attempts: true } });
+async function retryLater(
+  deps: TenantSyncDeps,
+  record: OpenRecord,
+  error: { code: string; message: string },
+): Promise<Verdict> {
+  const current = await deps.prisma.syncRecord.findUniqueOrThrow({
+    where: { id: record.id },
+    select: { attempts: true },
+  });
   if (current.attempts >= MAX_ATTEMPTS) return deadLetter(deps, record, error);
-  await deps.prisma.syncRecord.update({ where: { id: record.id }, data: { status: 'RETRYING', lastError: error.message, lastErrorCode: error.code } });
+  await deps.prisma.syncRecord.update({
+    where: { id: record.id },
+    data: { status: 'RETRYING', lastError: error.message, lastErrorCode: error.code },
+  });
   return { record, result: 'retry', error };
 }
 
-async function deadLetter(deps: TenantSyncDeps, record: OpenRecord, error: { code: string; message: string }): Promise<Verdict> {
-  deps.log.warn({ tenantId: record.tenantId, syncRecordId: record.id, code: error.code }, 'sync dead-lettered');
-  await deps.prisma.syncRecord.update({ where: { id: record.id }, data: { status: 'DEAD', lastError: error.message, lastErrorCode: error.code } });
+async function deadLetter(
+  deps: TenantSyncDeps,
+  record: OpenRecord,
+  error: { code: string; message: string },
+): Promise<Verdict> {
+  deps.log.warn(
+    { tenantId: record.tenantId, syncRecordId: record.id, code: error.code },
+    'sync dead-lettered',
+  );
+  await deps.prisma.syncRecord.update({
+    where: { id: record.id },
+    data: { status: 'DEAD', lastError: error.message, lastErrorCode: error.code },
+  });
   return { record, result: 'dead', error };
 }
 
-async function review(deps: TenantSyncDeps, record: OpenRecord, error: { code: string; message: string }): Promise<Verdict> {
-  await deps.prisma.syncRecord.update({ where: { id: record.id }, data: { status: 'NEEDS_REVIEW', lastError: error.message, lastErrorCode: error.code } });
+async function review(
+  deps: TenantSyncDeps,
+  record: OpenRecord,
+  error: { code: string; message: string },
+): Promise<Verdict> {
+  await deps.prisma.syncRecord.update({
+    where: { id: record.id },
+    data: { status: 'NEEDS_REVIEW', lastError: error.message, lastErrorCode: error.code },
+  });
   return { record, result: 'review', error };
 }

@@ -22,9 +22,13 @@ export function checkEventInput(event: CxEvent, waitSeconds?: number | null): vo
     throw new InvalidInputError(`At most ${MAX_ATTACHMENTS} attachments per event.`, 'attachments');
   }
   attachments.forEach((attachment, index) => {
-    if (!attachment.name.trim()) throw new InvalidInputError('An attachment needs a file name.', `attachments[${index}].name`);
+    if (!attachment.name.trim())
+      throw new InvalidInputError('An attachment needs a file name.', `attachments[${index}].name`);
     if (!BASE64.test(attachment.base64) || attachment.base64.length % 4 !== 0) {
-      throw new InvalidInputError(`Attachment "${attachment.name}" is not valid base64.`, `attachments[${index}].base64`);
+      throw new InvalidInputError(
+        `Attachment "${attachment.name}" is not valid base64.`,
+        `attachments[${index}].base64`,
+      );
     }
     if ((attachment.base64.length * 3) / 4 > MAX_ATTACHMENT_BYTES) {
       throw new InvalidInputError(

@@ -8,7 +8,10 @@ import { checkEventInput } from './record-chat-checks.ts';
 const ChatEventKind = builder.enumType('ChatEventKind', {
   values: {
     STARTED: { value: 'chat.started', description: 'A visitor started a chat.' },
-    OFFLINE_MESSAGE: { value: 'chat.offline_message', description: 'A visitor left a message while no agent was online.' },
+    OFFLINE_MESSAGE: {
+      value: 'chat.offline_message',
+      description: 'A visitor left a message while no agent was online.',
+    },
     ENDED: { value: 'chat.ended', description: 'The chat ended; carries its transcript, notes and wrap-up.' },
   } as const,
 });
@@ -16,7 +19,10 @@ const ChatEventKind = builder.enumType('ChatEventKind', {
 const ConversationEventKind = builder.enumType('ConversationEventKind', {
   values: {
     STARTED: { value: 'conversation.started', description: 'An inbox conversation started.' },
-    ENDED: { value: 'conversation.ended', description: 'The conversation ended; carries its content and notes.' },
+    ENDED: {
+      value: 'conversation.ended',
+      description: 'The conversation ended; carries its content and notes.',
+    },
   } as const,
 });
 
@@ -62,12 +68,17 @@ const AttachmentInput = builder.inputType('AttachmentInput', {
   }),
 });
 
-
 const RecordChatInput = builder.inputType('RecordChatInput', {
   fields: (t) => ({
-    chatId: t.string({ required: true, description: 'Stable across the chat\'s events: retries and replays update the same records.' }),
+    chatId: t.string({
+      required: true,
+      description: "Stable across the chat's events: retries and replays update the same records.",
+    }),
     event: t.field({ type: ChatEventKind, required: true }),
-    eventId: t.string({ description: 'Unique per delivery attempt of this event; repeated deliveries are ignored. Default: a hash of the event.' }),
+    eventId: t.string({
+      description:
+        'Unique per delivery attempt of this event; repeated deliveries are ignored. Default: a hash of the event.',
+    }),
     channel: t.string({ description: 'Chat channel, e.g. Website.' }),
     visitor: t.field({ type: VisitorInput, required: true }),
     agent: t.field({ type: AgentInput }),
@@ -75,11 +86,13 @@ const RecordChatInput = builder.inputType('RecordChatInput', {
     endedAt: t.field({ type: 'DateTime' }),
     messages: t.field({ type: [MessageInput], description: 'The chat content.' }),
     notes: t.string(),
-    wrapUp: t.string({ description: 'The agent\'s wrap-up.' }),
+    wrapUp: t.string({ description: "The agent's wrap-up." }),
     customFields: t.field({ type: [KeyValueInput] }),
     customVariables: t.field({ type: [KeyValueInput] }),
     attachments: t.field({ type: [AttachmentInput] }),
-    waitSeconds: t.int({ description: 'Wait up to this many seconds (max 30) for the sync to finish before answering.' }),
+    waitSeconds: t.int({
+      description: 'Wait up to this many seconds (max 30) for the sync to finish before answering.',
+    }),
   }),
 });
 
@@ -104,18 +117,37 @@ const RecordConversationInput = builder.inputType('RecordConversationInput', {
 type Common = {
   eventId?: string | null;
   channel?: string | null;
-  visitor: { name?: string | null; firstName?: string | null; lastName?: string | null; email?: string | null; phone?: string | null; company?: string | null };
+  visitor: {
+    name?: string | null;
+    firstName?: string | null;
+    lastName?: string | null;
+    email?: string | null;
+    phone?: string | null;
+    company?: string | null;
+  };
   agent?: { id: string; name?: string | null; email?: string | null } | null;
   startedAt?: Date | null;
   endedAt?: Date | null;
-  messages?: Array<{ at: Date; from: 'VISITOR' | 'AGENT' | 'SYSTEM'; name?: string | null; text: string }> | null;
+  messages?: Array<{
+    at: Date;
+    from: 'VISITOR' | 'AGENT' | 'SYSTEM';
+    name?: string | null;
+    text: string;
+  }> | null;
   notes?: string | null;
   attachments?: Array<{ name: string; contentType?: string | null; base64: string }> | null;
 };
 
-function toEvent(tenantId: string, id: string, kind: CxEventKind, input: Common & Record<string, unknown>): CxEvent {
+function toEvent(
+  tenantId: string,
+  id: string,
+  kind: CxEventKind,
+  input: Common & Record<string, unknown>,
+): CxEvent {
   const clean = <T extends object>(value: T) =>
-    Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined)) as { [K in keyof T]: NonNullable<T[K]> };
+    Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined)) as {
+      [K in keyof T]: NonNullable<T[K]>;
+    };
   const pairs = (list?: Array<{ key: string; value: string }> | null) =>
     list ? Object.fromEntries(list.map(({ key, value }) => [key, value])) : undefined;
   return clean({
@@ -128,7 +160,9 @@ function toEvent(tenantId: string, id: string, kind: CxEventKind, input: Common 
     subject: input.subject as string | undefined,
     startedAt: input.startedAt?.toISOString(),
     endedAt: input.endedAt?.toISOString(),
-    messages: input.messages?.map((m) => clean({ at: m.at.toISOString(), from: m.from.toLowerCase() as 'visitor', name: m.name, text: m.text })),
+    messages: input.messages?.map((m) =>
+      clean({ at: m.at.toISOString(), from: m.from.toLowerCase() as 'visitor', name: m.name, text: m.text }),
+    ),
     notes: input.notes,
     wrapUp: input.wrapUp as string | undefined,
     customFields: pairs(input.customFields as never),
@@ -140,14 +174,20 @@ function toEvent(tenantId: string, id: string, kind: CxEventKind, input: Common 
 builder.mutationField('recordChat', (t) =>
   t.prismaField({
     type: 'SyncRecord',
-    description: 'Records a web chat event. Answers at once with the chat\'s sync record (or after waitSeconds at most).',
+    description:
+      "Records a web chat event. Answers at once with the chat's sync record (or after waitSeconds at most).",
     authScopes: { tenant: true },
     errors: { types: [InvalidInputError] },
     args: { input: t.arg({ type: RecordChatInput, required: true }) },
     resolve: async (query, _root, { input }, { prisma, viewer, services }) => {
       const event = toEvent(viewer.tenantId!, input.chatId, input.event, input as never);
       checkEventInput(event, input.waitSeconds);
-      const { record } = await services.sync.ingest({ tenantId: viewer.tenantId!, sourceKind: 'CHAT', event, eventId: input.eventId });
+      const { record } = await services.sync.ingest({
+        tenantId: viewer.tenantId!,
+        sourceKind: 'CHAT',
+        event,
+        eventId: input.eventId,
+      });
       await services.sync.waitForOutcome(record.id, input.waitSeconds ?? 0);
       return prisma.syncRecord.findUniqueOrThrow({ ...query, where: { id: record.id } });
     },
@@ -157,14 +197,20 @@ builder.mutationField('recordChat', (t) =>
 builder.mutationField('recordConversation', (t) =>
   t.prismaField({
     type: 'SyncRecord',
-    description: 'Records an inbox conversation event. Answers at once with its sync record (or after waitSeconds at most).',
+    description:
+      'Records an inbox conversation event. Answers at once with its sync record (or after waitSeconds at most).',
     authScopes: { tenant: true },
     errors: { types: [InvalidInputError] },
     args: { input: t.arg({ type: RecordConversationInput, required: true }) },
     resolve: async (query, _root, { input }, { prisma, viewer, services }) => {
       const event = toEvent(viewer.tenantId!, input.conversationId, input.event, input as never);
       checkEventInput(event, input.waitSeconds);
-      const { record } = await services.sync.ingest({ tenantId: viewer.tenantId!, sourceKind: 'CONVERSATION', event, eventId: input.eventId });
+      const { record } = await services.sync.ingest({
+        tenantId: viewer.tenantId!,
+        sourceKind: 'CONVERSATION',
+        event,
+        eventId: input.eventId,
+      });
       await services.sync.waitForOutcome(record.id, input.waitSeconds ?? 0);
       return prisma.syncRecord.findUniqueOrThrow({ ...query, where: { id: record.id } });
     },

@@ -23,10 +23,14 @@ const SalesforceObjectType = builder.prismaObject('SyncObject', {
     url: t.string({
       nullable: true,
       description: 'Opens the record in Salesforce (Lightning).',
-      select: { syncRecord: { select: { tenant: { select: { connection: { select: { instanceUrl: true } } } } } } },
+      select: {
+        syncRecord: { select: { tenant: { select: { connection: { select: { instanceUrl: true } } } } } },
+      },
       resolve: (object) => {
         const instanceUrl = object.syncRecord.tenant.connection?.instanceUrl;
-        return instanceUrl ? `${instanceUrl}/lightning/r/${object.sobjectType}/${object.salesforceId}/view` : null;
+        return instanceUrl
+          ? `${instanceUrl}/lightning/r/${object.sobjectType}/${object.salesforceId}/view`
+          : null;
       },
     }),
   }),
@@ -51,7 +55,10 @@ export const SyncRecordType = builder.prismaNode('SyncRecord', {
     status: t.expose('status', { type: SyncStatusEnum }),
     attempts: t.exposeInt('attempts'),
     lastError: t.exposeString('lastError', { nullable: true }),
-    lastErrorCode: t.exposeString('lastErrorCode', { nullable: true, description: "Salesforce's error code, e.g. REQUIRED_FIELD_MISSING." }),
+    lastErrorCode: t.exposeString('lastErrorCode', {
+      nullable: true,
+      description: "Salesforce's error code, e.g. REQUIRED_FIELD_MISSING.",
+    }),
     candidates: t.expose('candidates', { type: 'JSON', nullable: true }),
     mappingVersion: t.relation('mappingVersion', { nullable: true }),
     objects: t.relation('objects', { query: { orderBy: { createdAt: 'asc' } } }),
@@ -80,7 +87,7 @@ builder.queryField('syncRecords', (t) =>
     type: 'SyncRecord',
     cursor: 'id',
     authScopes: { tenant: true },
-    description: 'The tenant\'s sync records, newest first.',
+    description: "The tenant's sync records, newest first.",
     args: {
       status: t.arg({ type: [SyncStatusEnum], required: false }),
       sourceKind: t.arg({ type: SourceKindEnum, required: false }),
@@ -111,7 +118,9 @@ builder.mutationField('retrySync', (t) =>
     errors: { types: [NotFoundError] },
     args: { id: t.arg.id({ required: true }) },
     resolve: async (query, _root, { id }, { prisma, viewer, services }) => {
-      const record = await prisma.syncRecord.findFirst({ where: { id: String(id), tenantId: viewer.tenantId! } });
+      const record = await prisma.syncRecord.findFirst({
+        where: { id: String(id), tenantId: viewer.tenantId! },
+      });
       if (!record) throw new NotFoundError('sync record', String(id));
       await services.sync.retry(record.id);
       return prisma.syncRecord.findUniqueOrThrow({ ...query, where: { id: record.id } });

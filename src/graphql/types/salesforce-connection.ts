@@ -1,0 +1,171 @@
+// A tenant's Salesforce connection: custom configuration, connect (OAuth), status, disconnect. No field returns a
+// secret or a token: the types below are built from ConnectionView, which holds none.
+import { ConfigurationKind, ConnectionStatus } from '../../generated/prisma/enums.ts';
+import type { CustomConfigurationView } from '../../salesforce/connected-apps.ts';
+import type { ConnectionView } from '../../salesforce/connections.ts';
+import { ConfigurationMissingError } from '../../salesforce/errors.ts';
+import { builder } from '../builder.ts';
+import type { Context } from '../context.ts';
+import { ErrorInterface, InvalidInputError } from '../errors.ts';
+import { asInvalidInput } from './platform-app.ts';
+
+const ConnectionStatusEnum = builder.enumType(ConnectionStatus, {
+  name: 'SalesforceConnectionStatus',
+  description:
+    'NEEDS_REAUTH: Salesforce no longer accepts the stored session; sync waits until an admin reconnects.',
+});
+
+const ConfigurationKindEnum = builder.enumType(ConfigurationKind, {
+  name: 'SalesforceConfigurationKind',
+  description: "SYSTEM: the platform's connected app. CUSTOM: the tenant's own connected app.",
+});
+
+builder.objectType(ConfigurationMissingError, {
+  name: 'SalesforceConfigurationMissingError',
+  description: 'The chosen configuration is not set up yet.',
+  interfaces: [ErrorInterface],
+  isTypeOf: (value) => value instanceof ConfigurationMissingError,
+  fields: (t) => ({
+    configuration: t.field({ type: ConfigurationKindEnum, resolve: (e) => e.configuration }),
+  }),
+});
+
+const CustomConfigurationType = builder
+  .objectRef<CustomConfigurationView>('SalesforceCustomConfiguration')
+  .implement({
+    description: "The tenant's own connected app. The client secret is never shown.",
+    fields: (t) => ({
+      clientId: t.exposeString('clientId', { description: 'The Consumer Key.' }),
+      loginUrl: t.exposeString('loginUrl', { description: 'The account server address.' }),
+      crmUrl: t.exposeString('crmUrl', { nullable: true, description: 'The CRM address.' }),
+    }),
+  });
+
+const SalesforceConnectionType = builder.objectRef<ConnectionView>('SalesforceConnection').implement({
+  description: "The tenant's link to its Salesforce org.",
+  fields: (t) => ({
+    status: t.field({ type: ConnectionStatusEnum, resolve: (c) => c.status }),
+    configurationKind: t.field({
+      type: ConfigurationKindEnum,
+      nullable: true,
+      description: 'The configuration the connection was made with; null when not connected.',
+      resolve: (c) => c.configurationKind,
+    }),
+    username: t.exposeString('username', { nullable: true, description: 'The connected Salesforce user.' }),
+    userId: t.exposeString('userId', { nullable: true }),
+    email: t.exposeString('email', { nullable: true }),
+    displayName: t.exposeString('displayName', { nullable: true }),
+    orgId: t.exposeString('orgId', { nullable: true }),
+    instanceUrl: t.exposeString('instanceUrl', { nullable: true }),
+    connectedAt: t.expose('connectedAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'Connected since.',
+    }),
+    lastRefreshAt: t.expose('lastRefreshAt', { type: 'DateTime', nullable: true }),
+    lastError: t.exposeString('lastError', {
+      nullable: true,
+      description: 'Why the last connection attempt or session refresh failed.',
+    }),
+    callbackUrl: t.exposeString('callbackUrl', {
+      description: "The callback URL to paste into the connected app's OAuth settings.",
+    }),
+    customConfiguration: t.field({
+      type: CustomConfigurationType,
+      nullable: true,
+      resolve: (c) => c.customConfiguration,
+    }),
+    systemConfigurationAvailable: t.boolean({
+      description: 'Whether the platform has a connected app, so "system configuration" can be used.',
+      resolve: async (_c, _args, { services }) => (await services.connections.apps.system()) !== null,
+    }),
+  }),
+});
+
+builder.queryField('salesforceConnection', (t) =>
+  t.field({
+    type: SalesforceConnectionType,
+    authScopes: { tenant: true },
+    resolve: (_root, _args, context) => context.services.connections.view(tenantOf(context)),
+  }),
+);
+
+const SaveSalesforceCustomConfigurationInput = builder.inputType('SaveSalesforceCustomConfigurationInput', {
+  fields: (t) => ({
+    clientId: t.string({ required: true, description: 'The Consumer Key of your connected app.' }),
+    clientSecret: t.string({ description: 'The Consumer Secret. Omit to keep the stored one.' }),
+    loginUrl: t.string({
+      required: true,
+      description:
+        'The account server address: https://login.salesforce.com, https://test.salesforce.com or your My Domain.',
+    }),
+    crmUrl: t.string({ description: 'The CRM address, e.g. https://login.salesforce.com.' }),
+  }),
+});
+
+builder.mutationField('saveSalesforceCustomConfiguration', (t) =>
+  t.field({
+    type: SalesforceConnectionType,
+    description:
+      'Saves the custom configuration. Salesforce is asked whether it knows the client id and secret.',
+    authScopes: { admin: true },
+    errors: { types: [InvalidInputError] },
+    args: { input: t.arg({ type: SaveSalesforceCustomConfigurationInput, required: true }) },
+    resolve: async (_root, { input }, context) => {
+      const tenantId = tenantOf(context);
+      const { connections } = context.services;
+      await connections.apps.saveCustom(tenantId, input).catch(asInvalidInput);
+      await context.prisma.auditEvent.create({
+        data: {
+          tenantId,
+          actor: context.viewer.actor,
+          action: 'salesforce.custom-configuration.saved',
+          details: { clientId: input.clientId.trim() },
+        },
+      });
+      return connections.view(tenantId);
+    },
+  }),
+);
+
+const StartSalesforceConnectionPayload = builder.simpleObject('StartSalesforceConnectionPayload', {
+  fields: (t) => ({
+    authorizationUrl: t.string({
+      description:
+        'Open it (in a popup) to sign in to Salesforce and click Allow; it is valid once, for 10 minutes.',
+    }),
+    expiresAt: t.field({ type: 'DateTime' }),
+  }),
+});
+
+builder.mutationField('startSalesforceConnection', (t) =>
+  t.field({
+    type: StartSalesforceConnectionPayload,
+    authScopes: { admin: true },
+    errors: { types: [ConfigurationMissingError] },
+    args: { configuration: t.arg({ type: ConfigurationKindEnum, required: true }) },
+    resolve: (_root, { configuration }, context) =>
+      context.services.connections.start(tenantOf(context), configuration),
+  }),
+);
+
+builder.mutationField('disconnectSalesforce', (t) =>
+  t.field({
+    type: SalesforceConnectionType,
+    description:
+      'Revokes the session at Salesforce and forgets the tokens. Sync history is kept; queued work waits for a ' +
+      'new connection.',
+    authScopes: { admin: true },
+    resolve: async (_root, _args, context) => {
+      const tenantId = tenantOf(context);
+      await context.services.connections.disconnect(tenantId, context.viewer.actor);
+      return context.services.connections.view(tenantId);
+    },
+  }),
+);
+
+/** The scopes above admit only tenant-bound credentials. */
+function tenantOf({ viewer }: Context): string {
+  if (!viewer.tenantId) throw new Error('a tenant scope admitted a credential without a tenant');
+  return viewer.tenantId;
+}

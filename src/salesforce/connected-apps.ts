@@ -1,0 +1,177 @@
+// The two connected-app configurations a tenant can connect with: the platform's (system, one PlatformApp row)
+// and the tenant's own (custom, kept on its SalesforceConnection row). Client secrets are stored sealed.
+import type { SecretBox } from '../crypto.ts';
+import type { Prisma } from '../db/open.ts';
+import type { ConfigurationKind } from '../generated/prisma/enums.ts';
+import { ConfigurationInputError, ConfigurationMissingError } from './errors.ts';
+import {
+  type AppCredentials,
+  exchangeCode,
+  normalizeSalesforceUrl,
+  OAuthResponseError,
+  UnreachableError,
+} from './oauth.ts';
+
+export interface SystemAppView {
+  clientId: string;
+  loginUrl: string;
+  updatedAt: Date;
+}
+
+export interface CustomConfigurationView {
+  clientId: string;
+  loginUrl: string;
+  crmUrl: string | null;
+}
+
+export interface AppInput {
+  clientId: string;
+  /** Omitted: keep the stored one. */
+  clientSecret?: string | null;
+  loginUrl: string;
+}
+
+/** Salesforce's answers to a client id or secret it does not know ([help][oauth-err] in the reference). */
+const CREDENTIAL_ERRORS = new Set(['invalid_client_id', 'invalid_client']);
+
+export class ConnectedApps {
+  constructor(private readonly deps: { prisma: Prisma; secrets: SecretBox; callbackUrl: string }) {}
+
+  async system(): Promise<SystemAppView | null> {
+    return this.deps.prisma.platformApp.findUnique({
+      where: { id: 'default' },
+      select: { clientId: true, loginUrl: true, updatedAt: true },
+    });
+  }
+
+  async setSystem(input: AppInput): Promise<SystemAppView> {
+    const { prisma, secrets } = this.deps;
+    const current = await prisma.platformApp.findUnique({ where: { id: 'default' } });
+    const app = await this.checked(input, current?.clientSecretEnc ?? null);
+    const data = {
+      clientId: app.clientId,
+      clientSecretEnc: secrets.seal(app.clientSecret),
+      loginUrl: app.loginUrl,
+    };
+    return prisma.platformApp.upsert({
+      where: { id: 'default' },
+      create: { id: 'default', ...data },
+      update: data,
+      select: { clientId: true, loginUrl: true, updatedAt: true },
+    });
+  }
+
+  /** Tenants connected through it keep their tokens until a refresh fails. */
+  async clearSystem(): Promise<boolean> {
+    const { count } = await this.deps.prisma.platformApp.deleteMany({ where: { id: 'default' } });
+    return count > 0;
+  }
+
+  async custom(tenantId: string): Promise<CustomConfigurationView | null> {
+    const row = await this.deps.prisma.salesforceConnection.findUnique({
+      where: { tenantId },
+      select: { clientId: true, loginUrl: true, crmUrl: true },
+    });
+    return row?.clientId ? { clientId: row.clientId, loginUrl: row.loginUrl, crmUrl: row.crmUrl } : null;
+  }
+
+  async saveCustom(tenantId: string, input: AppInput & { crmUrl?: string | null }): Promise<void> {
+    const { prisma, secrets } = this.deps;
+    const current = await prisma.salesforceConnection.findUnique({ where: { tenantId } });
+    const crmUrl = input.crmUrl?.trim()
+      ? normalizeSalesforceUrl(input.crmUrl, 'crmUrl', 'CRM address')
+      : null;
+    const app = await this.checked(input, current?.clientId ? current.clientSecretEnc : null);
+    const data = {
+      clientId: app.clientId,
+      clientSecretEnc: secrets.seal(app.clientSecret),
+      loginUrl: app.loginUrl,
+      crmUrl,
+    };
+    await prisma.salesforceConnection.upsert({
+      where: { tenantId },
+      create: { tenantId, configurationKind: 'CUSTOM', ...data },
+      update: data,
+    });
+  }
+
+  /** The credentials a configuration uses now: for the code exchange, refreshes and revocation. */
+  async credentials(tenantId: string, kind: ConfigurationKind): Promise<AppCredentials> {
+    const { prisma, secrets } = this.deps;
+    if (kind === 'SYSTEM') {
+      const app = await prisma.platformApp.findUnique({ where: { id: 'default' } });
+      if (!app) {
+        throw new ConfigurationMissingError(
+          'SYSTEM',
+          'The platform has no Salesforce connected app yet: ask your CloudCX system administrator to set it up, ' +
+            'or use a custom configuration.',
+        );
+      }
+      return {
+        clientId: app.clientId,
+        clientSecret: secrets.open(app.clientSecretEnc),
+        loginUrl: app.loginUrl,
+      };
+    }
+    const row = await prisma.salesforceConnection.findUnique({ where: { tenantId } });
+    if (!row?.clientId || !row.clientSecretEnc) {
+      throw new ConfigurationMissingError(
+        'CUSTOM',
+        'Save a custom configuration (client id, client secret and account server address) first.',
+      );
+    }
+    return {
+      clientId: row.clientId,
+      clientSecret: secrets.open(row.clientSecretEnc),
+      loginUrl: row.loginUrl,
+    };
+  }
+
+  /** Normalizes the input and asks the account server whether it knows the client id and secret. */
+  private async checked(input: AppInput, storedSecretEnc: string | null): Promise<AppCredentials> {
+    const clientId = input.clientId.trim();
+    if (!clientId) {
+      throw new ConfigurationInputError(
+        'Enter the client id: the Consumer Key of the connected app (Manage Consumer Details).',
+        'clientId',
+      );
+    }
+    const given = input.clientSecret?.trim();
+    const clientSecret = given || (storedSecretEnc ? this.deps.secrets.open(storedSecretEnc) : '');
+    if (!clientSecret) {
+      throw new ConfigurationInputError(
+        'Enter the client secret: the Consumer Secret of the connected app (Manage Consumer Details).',
+        'clientSecret',
+      );
+    }
+    const app = { clientId, clientSecret, loginUrl: normalizeSalesforceUrl(input.loginUrl, 'loginUrl') };
+    await this.checkCredentials(app);
+    return app;
+  }
+
+  /**
+   * Salesforce checks the client before the code: a token request with a dummy code answers `invalid_client_id`
+   * or `invalid_client` for bad credentials and `invalid_grant` for good ones. It also proves the server answers.
+   */
+  private async checkCredentials(app: AppCredentials): Promise<void> {
+    try {
+      await exchangeCode(app, { code: 'cloudcx-credentials-check', redirectUri: this.deps.callbackUrl });
+    } catch (error) {
+      if (error instanceof UnreachableError) {
+        throw new ConfigurationInputError(
+          `The account server ${app.loginUrl} could not be reached (${error.reason}). Check the address.`,
+          'loginUrl',
+        );
+      }
+      if (error instanceof OAuthResponseError && CREDENTIAL_ERRORS.has(error.error)) {
+        const field = error.error === 'invalid_client_id' ? 'clientId' : 'clientSecret';
+        throw new ConfigurationInputError(
+          `Salesforce refused the ${field === 'clientId' ? 'client id' : 'client secret'}: ` +
+            `${error.description || error.error}. Copy the Consumer Key and Consumer Secret again from the ` +
+            'connected app (Manage Consumer Details).',
+          field,
+        );
+      }
+    }
+  }
+}
