@@ -1,5 +1,6 @@
 // Reads and writes of the sync ledger: what each chat has already produced in Salesforce, and each record's state.
 import type { Prisma } from '../db/open.ts';
+import { Prisma as PrismaNamespace } from '../generated/prisma/client.ts';
 import type { SyncStatus } from '../generated/prisma/enums.ts';
 import type { CxEvent } from '../mapping/event.ts';
 import type { LookupResults } from '../mapping/lookups.ts';
@@ -30,12 +31,15 @@ export async function loadOpenRecords(prisma: Prisma, tenantId: string, keys: st
 
 export type OpenRecord = Awaited<ReturnType<typeof loadOpenRecords>>[number];
 
-/** Ids the product already knows for this chat (its Task/Case) and for its visitor (Lead/Contact/Account). */
+/** Ids the product already knows for this chat (its Task/Case) and for its visitor (Lead/Contact/Account), and the
+ *  visitor records to which this visitor data brings nothing new since the product last wrote or read them. */
 export async function knownIds(
   prisma: Prisma,
   record: OpenRecord,
-): Promise<NonNullable<LookupResults['known']>> {
+  seen: VisitorSeen,
+): Promise<{ known: NonNullable<LookupResults['known']>; unchanged: Set<string> }> {
   const known: NonNullable<LookupResults['known']> = {};
+  const unchanged = new Set<string>();
   const byRole = new Map(record.objects.map((object) => [object.role, object]));
   const set = (type: string, id: string) => {
     if (type === 'Lead') known.leadId ??= id;
@@ -49,15 +53,19 @@ export async function knownIds(
     const links = await prisma.visitorLink.findMany({
       where: { tenantId: record.tenantId, visitorKey: record.visitorKey },
     });
-    for (const link of links) set(link.sobjectType, link.salesforceId);
+    for (const link of links) {
+      set(link.sobjectType, link.salesforceId);
+      if (bringsNothingNew(link.visitorSeen as VisitorSeen | null, seen)) unchanged.add(link.sobjectType);
+    }
   }
-  return known;
+  return { known, unchanged };
 }
 
 export async function saveObject(
   prisma: Prisma,
   record: OpenRecord,
   object: { role: string; sobjectType: string; salesforceId: string },
+  seen: VisitorSeen | null,
 ): Promise<void> {
   await prisma.syncObject.upsert({
     where: { syncRecordId_role: { syncRecordId: record.id, role: object.role } },
@@ -72,6 +80,7 @@ export async function saveObject(
       object.sobjectType,
       object.salesforceId,
       'created',
+      seen,
     );
   }
 }
@@ -83,11 +92,21 @@ export async function linkVisitor(
   sobjectType: string,
   salesforceId: string,
   source: string,
+  seen: VisitorSeen | null = null,
 ): Promise<void> {
+  const where = { tenantId_visitorKey_sobjectType: { tenantId, visitorKey, sobjectType } };
+  const previous = seen
+    ? await prisma.visitorLink.findUnique({ where, select: { visitorSeen: true, salesforceId: true } })
+    : null;
+  const merged =
+    seen && previous?.salesforceId === salesforceId
+      ? mergeSeen(previous.visitorSeen as VisitorSeen | null, seen)
+      : seen;
+  const visitorSeen = merged ? (merged as object) : PrismaNamespace.DbNull;
   await prisma.visitorLink.upsert({
-    where: { tenantId_visitorKey_sobjectType: { tenantId, visitorKey, sobjectType } },
-    create: { tenantId, visitorKey, sobjectType, salesforceId, source },
-    update: { salesforceId, source },
+    where,
+    create: { tenantId, visitorKey, sobjectType, salesforceId, source, visitorSeen },
+    update: { salesforceId, source, visitorSeen },
   });
 }
 
@@ -119,6 +138,33 @@ export async function markSynced(
       },
     }),
   ]);
+}
+
+/** What a visitor's record holds from us: the visitor data it was written (or read) with, under which mapping. */
+export interface VisitorSeen {
+  mapping: string;
+  visitor: Record<string, string>;
+}
+
+export function visitorSeen(event: CxEvent, mappingVersion: string): VisitorSeen {
+  const visitor: Record<string, string> = {};
+  for (const [field, value] of Object.entries(event.visitor)) {
+    const clean = typeof value === 'string' ? value.trim() : '';
+    if (clean) visitor[field] = field === 'email' ? clean.toLowerCase() : clean;
+  }
+  return { mapping: mappingVersion, visitor };
+}
+
+/** True when every value the visitor gives now is one the record was already written or read with. */
+function bringsNothingNew(before: VisitorSeen | null, now: VisitorSeen): boolean {
+  if (!before || before.mapping !== now.mapping) return false;
+  return Object.entries(now.visitor).every(([field, value]) => before.visitor[field] === value);
+}
+
+function mergeSeen(before: VisitorSeen | null, now: VisitorSeen): VisitorSeen {
+  return before?.mapping === now.mapping
+    ? { mapping: now.mapping, visitor: { ...before.visitor, ...now.visitor } }
+    : now;
 }
 
 export function eventsOf(record: OpenRecord): CxEvent[] {

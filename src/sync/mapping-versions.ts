@@ -73,3 +73,18 @@ export async function publishMapping(
     return version;
   });
 }
+
+/**
+ * Activates an earlier version by publishing its YAML again as the next version: history is never rewritten, and
+ * every sync record keeps naming the version that produced it. Null when the tenant has no such version.
+ */
+export async function rollbackMapping(
+  prisma: Prisma,
+  input: { tenantId: string; version: number; author: string },
+): Promise<MappingVersion | null> {
+  const earlier = await prisma.mappingVersion.findUnique({
+    where: { tenantId_version: { tenantId: input.tenantId, version: input.version } },
+  });
+  if (!earlier) return null;
+  return publishMapping(prisma, { tenantId: input.tenantId, yaml: earlier.yaml, author: input.author });
+}

@@ -50,7 +50,12 @@ export async function recoverLostWrites(
   for (const { item, step, found } of searches) {
     const id = (await found)[0]?.Id;
     if (typeof id !== 'string' || step.op !== 'create') continue;
-    await saveObject(prisma, item.record, { role: step.ref, sobjectType: step.object, salesforceId: id });
+    await saveObject(
+      prisma,
+      item.record,
+      { role: step.ref, sobjectType: step.object, salesforceId: id },
+      null,
+    );
     item.lookups.known = { ...item.lookups.known, [step.object === 'Task' ? 'taskId' : 'caseId']: id };
     adopted.add(item);
   }

@@ -17,6 +17,8 @@ import {
   markSynced,
   type OpenRecord,
   saveObject,
+  type VisitorSeen,
+  visitorSeen,
 } from './ledger.ts';
 import type { ActiveMapping } from './mapping-versions.ts';
 import type { OwnerCache } from './owner-cache.ts';
@@ -127,8 +129,9 @@ async function syncRound(
       )),
     ];
   }
-  for (const { record, plan } of toWrite) {
-    verdicts.push(await recordOutcomes(deps, record, plan, outcomes.get(record.id) ?? []));
+  for (const { record, plan, event } of toWrite) {
+    const seen = visitorSeen(event, mapping.compiled.version);
+    verdicts.push(await recordOutcomes(deps, record, plan, outcomes.get(record.id) ?? [], seen));
   }
   return verdicts;
 }
@@ -144,8 +147,16 @@ async function planAll(
   const prepared = await Promise.all(
     records.map(async (record) => {
       const event = foldEvents(eventsOf(record));
-      const known = await knownIds(prisma, record);
-      return { record, event, known, requests: lookupsFor(mapping.compiled, event, known) };
+      const { known, unchanged } = await knownIds(
+        prisma,
+        record,
+        visitorSeen(event, mapping.compiled.version),
+      );
+      // A record we wrote from this very visitor data has nothing new to take: skip reading it.
+      const requests = lookupsFor(mapping.compiled, event, known).filter(
+        (request) => !(request.rule === 'known' && unchanged.has(request.object)),
+      );
+      return { record, event, known, requests };
     }),
   );
   // Every read of the round is asked for in one synchronous pass, so the loader sends them together.
@@ -186,29 +197,37 @@ async function recordOutcomes(
   record: OpenRecord,
   plan: DmlPlan,
   outcomes: StepOutcome[],
+  seen: VisitorSeen,
 ): Promise<Verdict> {
   const { prisma } = deps;
   const steps = new Map(plan.steps.map((step) => [step.ref, step]));
   for (const outcome of outcomes) {
     const step = steps.get(outcome.ref);
     if (!outcome.ok || !step || step.op === 'update' || !outcome.id) continue;
-    await saveObject(prisma, record, {
-      role: step.ref,
-      sobjectType: step.op === 'upload' ? 'ContentVersion' : step.object,
-      salesforceId: outcome.id,
-    });
+    await saveObject(
+      prisma,
+      record,
+      {
+        role: step.ref,
+        sobjectType: step.op === 'upload' ? 'ContentVersion' : step.object,
+        salesforceId: outcome.id,
+      },
+      seen,
+    );
   }
-  if (plan.matched && record.visitorKey && plan.matched.rule !== 'known') {
+  const failures = outcomes.filter((o): o is Extract<StepOutcome, { ok: false }> => !o.ok);
+  if (plan.matched && record.visitorKey) {
+    // Remember the match; the hash only once the record took this visitor data (no failure).
     await linkVisitor(
       prisma,
       record.tenantId,
       record.visitorKey,
       plan.matched.object,
       plan.matched.id,
-      `rule:${plan.matched.rule}`,
+      plan.matched.rule === 'known' ? 'known' : `rule:${plan.matched.rule}`,
+      failures.length === 0 ? seen : null,
     );
   }
-  const failures = outcomes.filter((o): o is Extract<StepOutcome, { ok: false }> => !o.ok);
   if (failures.length === 0) {
     await markSynced(prisma, record);
     return { record, result: 'synced' };

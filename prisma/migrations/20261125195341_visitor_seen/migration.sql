@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "VisitorLink" ADD COLUMN     "visitorSeen" JSONB;
