@@ -2,15 +2,18 @@
 import { createServer } from 'node:http';
 import { createApp } from './app.ts';
 import { readConfig } from './config.ts';
+import { demoBanner, startDemo } from './demo.ts';
 
 const config = readConfig();
 const app = await createApp(config);
+const demo = config.demo ? await startDemo(app, config.sandboxPort) : undefined;
 const server = createServer(app.yoga);
 server.listen(config.port, () => {
   app.log.info(
     { port: config.port, database: app.db.kind },
     `listening on http://localhost:${config.port}/graphql`,
   );
+  if (demo) console.log(demoBanner(app, demo));
 });
 
 let stopping = false;
@@ -21,6 +24,7 @@ async function stop(signal: string) {
   server.close();
   server.closeIdleConnections();
   await app.close();
+  await demo?.sandbox.close();
   process.exit(0);
 }
 process.on('SIGINT', () => void stop('SIGINT'));
