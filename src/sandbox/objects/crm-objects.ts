@@ -142,6 +142,7 @@ export const caseObject: ObjectDef = {
     text('SuppliedName', 'Web Name', 80),
     email('SuppliedEmail', 'Web Email'),
     phone('SuppliedPhone', 'Web Phone'),
+    text('SuppliedCompany', 'Web Company', 80),
     picklist('Type', 'Case Type', ['Mechanical', 'Electrical', 'Electronic', 'Structural', 'Other']),
     picklist('Status', 'Status', ['New', 'Working', 'Escalated', 'Closed'], 'New'),
     picklist('Reason', 'Case Reason', [
