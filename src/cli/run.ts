@@ -7,7 +7,7 @@ export function usage(commands: readonly Command[]): string {
   return [
     'Usage: cx-salesforce <command> [options]',
     '',
-    'CloudCX Salesforce connector tools for admins; they run without the server.',
+    'CloudCX Salesforce connector tools for admins; they run without the server (publish talks to it).',
     '',
     'Commands:',
     ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),

@@ -7,5 +7,8 @@ import './types/platform-app.ts';
 import './types/salesforce-connection.ts';
 import './types/sync-record.ts';
 import './types/record-chat.ts';
+import './types/mapping.ts';
+import './types/settings.ts';
+import './types/plan-chat.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });

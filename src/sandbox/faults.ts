@@ -19,7 +19,7 @@ export class FaultState {
     return latencyMs + (latencyJitterMs > 0 ? Math.random() * latencyJitterMs : 0);
   }
 
-  private take(key: 'fail503' | 'lockRows' | 'dropConnections'): boolean {
+  private take(key: 'fail503' | 'lockRows' | 'dropConnections' | 'loseResponses'): boolean {
     if (this.plan[key] <= 0) return false;
     this.plan = { ...this.plan, [key]: this.plan[key] - 1 };
     return true;
@@ -27,6 +27,11 @@ export class FaultState {
 
   takeDrop(): boolean {
     return this.take('dropConnections');
+  }
+
+  /** The next write is carried out but its response is never sent. */
+  takeLostResponse(): boolean {
+    return this.take('loseResponses');
   }
 
   take503(): boolean {

@@ -109,6 +109,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       req.socket.destroy();
       return;
     }
+    if (isApi && req.method !== 'GET' && org.faults.takeLostResponse()) {
+      // The org commits the write, then the connection dies before the answer: the client cannot know.
+      res.writeHead = () => res;
+      res.end = () => {
+        req.socket.destroy();
+        return res;
+      };
+    }
     if (isApi && org.faults.take503()) {
       const usage = `api-usage=${org.accounting.total}/${org.store.settings.dailyApiLimit}`;
       return sendJson(res, 503, UNAVAILABLE, { 'Sforce-Limit-Info': usage });

@@ -64,6 +64,8 @@ export interface Faults {
   requestLimitAfter: number | null;
   lockRows: number;
   dropConnections: number;
+  /** Writes (POST/PATCH/DELETE) carried out whose response is then lost with the connection. */
+  loseResponses: number;
 }
 
 export const noFaults = (): Faults => ({
@@ -73,4 +75,5 @@ export const noFaults = (): Faults => ({
   requestLimitAfter: null,
   lockRows: 0,
   dropConnections: 0,
+  loseResponses: 0,
 });

@@ -11,20 +11,24 @@ const RANK: Record<CxEvent['kind'], number> = {
 };
 
 export function foldEvents(events: CxEvent[]): CxEvent {
-  if (events.length === 0) throw new Error('no event to fold');
-  // biome-ignore lint/performance/noAccumulatingSpread: a chat has a handful of events.
-  return events.reduce((folded, next) => ({
-    ...folded,
-    ...next,
-    // An "ended" that arrived before a late "started" still ends the chat.
-    kind: RANK[next.kind] >= RANK[folded.kind] ? next.kind : folded.kind,
-    visitor: { ...folded.visitor, ...next.visitor },
-    agent: next.agent ?? folded.agent,
-    customFields: { ...folded.customFields, ...next.customFields },
-    customVariables: { ...folded.customVariables, ...next.customVariables },
-    messages: next.messages ?? folded.messages,
-    attachments: mergeAttachments(folded.attachments, next.attachments),
-  }));
+  const [first, ...rest] = events;
+  if (!first) throw new Error('no event to fold');
+  let folded = first;
+  for (const next of rest) {
+    folded = {
+      ...folded,
+      ...next,
+      // An "ended" that arrived before a late "started" still ends the chat.
+      kind: RANK[next.kind] >= RANK[folded.kind] ? next.kind : folded.kind,
+      visitor: { ...folded.visitor, ...next.visitor },
+      agent: next.agent ?? folded.agent,
+      customFields: { ...folded.customFields, ...next.customFields },
+      customVariables: { ...folded.customVariables, ...next.customVariables },
+      messages: next.messages ?? folded.messages,
+      attachments: mergeAttachments(folded.attachments, next.attachments),
+    };
+  }
+  return folded;
 }
 
 function mergeAttachments(a: CxEvent['attachments'], b: CxEvent['attachments']): CxEvent['attachments'] {

@@ -74,7 +74,8 @@ function skeleton(soql: string): { shape: string; literals: string[] } {
 const IDENTIFY =
   /^SELECT [A-Za-z, ]+ FROM (Lead|Contact|Account) WHERE [A-Za-z]+ (=|LIKE) \?( AND [A-Za-z]+ (=|LIKE) \?)* ORDER BY (LastModifiedDate DESC|CreatedDate ASC) LIMIT 10$/;
 const BY_ID = /^SELECT [A-Za-z, ]+ FROM (Lead|Contact|Account) WHERE Id = \? LIMIT 1$/;
-const OWNER = 'SELECT Id FROM User WHERE Email = ? AND IsActive = true AND UserType = ? ORDER BY CreatedDate LIMIT 1';
+const OWNER =
+  'SELECT Id FROM User WHERE Email = ? AND IsActive = true AND UserType = ? ORDER BY CreatedDate LIMIT 1';
 
 describe('fuzzing', () => {
   it('never crashes on random YAML text', () => {

@@ -81,6 +81,17 @@ describe('faults', () => {
   });
 });
 
+describe('lost responses', () => {
+  it('carries out the next write but never answers it, as when a connection dies after the commit', async () => {
+    await sb.control.setFaults({ loseResponses: 1 });
+    await expect(conn.sobject('Lead').create({ ...lead, LastName: 'Committed' })).rejects.toThrow();
+    expect(await sb.control.records('Lead', { LastName: 'Committed' })).toHaveLength(1);
+    await expect(conn.sobject('Lead').create({ ...lead, LastName: 'Answered' })).resolves.toMatchObject({
+      success: true,
+    });
+  });
+});
+
 describe('API call accounting', () => {
   it('counts REST calls by endpoint, leaving out OAuth and the version list', async () => {
     await sb.control.resetApiCalls();

@@ -7,7 +7,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const dataDir = mkdtempSync(path.join(tmpdir(), 'cxsf-start-'));
-const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, DEMO: '0', LOG_LEVEL: 'info', NODE_ENV: 'production' };
+const env: NodeJS.ProcessEnv = {
+  ...process.env,
+  DATA_DIR: dataDir,
+  DEMO: '0',
+  LOG_LEVEL: 'info',
+  NODE_ENV: 'production',
+};
 delete env.DATABASE_URL;
 const port = 40_000 + Math.floor(Math.random() * 20_000);
 

@@ -108,19 +108,25 @@ export type SyncRecordView = {
 
 const CLIENT = { clientId: 'cloudcx-test-app', clientSecret: 'cloudcx-test-secret' };
 
-export async function startConnectedTenant(options: { sync?: SyncOptions; slug?: string } = {}): Promise<ConnectedTenant> {
+export async function startConnectedTenant(
+  options: { sync?: SyncOptions; slug?: string } = {},
+): Promise<ConnectedTenant> {
   const sandbox = await startSandbox({ autoApprove: true });
   const service = await startService({}, { sync: options.sync });
   const callbackUrl = `${service.url}/api/v2.0/integration/app/callback/api/salesforce`;
   await sandbox.control.createConnectedApp({ ...CLIENT, callbackUrls: [callbackUrl] });
-  await service.client(await service.systemKey()).request(UseSystemApp, { input: { ...CLIENT, loginUrl: sandbox.url } });
+  await service
+    .client(await service.systemKey())
+    .request(UseSystemApp, { input: { ...CLIENT, loginUrl: sandbox.url } });
   const tenant = await service.createTenant(options.slug ?? 'acme');
   const started = await service.client(tenant.keys.ADMIN).request(StartConnection);
   if (started.startSalesforceConnection.__typename !== 'MutationStartSalesforceConnectionSuccess') {
     throw new Error(started.startSalesforceConnection.__typename);
   }
   // The browser's part: the sandbox approves and redirects to our callback, which we then open.
-  const authorize = await fetch(started.startSalesforceConnection.data.authorizationUrl, { redirect: 'manual' });
+  const authorize = await fetch(started.startSalesforceConnection.data.authorizationUrl, {
+    redirect: 'manual',
+  });
   const callback = await fetch(authorize.headers.get('location')!, { redirect: 'manual' });
   expect(callback.status).toBe(200);
   const org = await sandbox.control.org();
@@ -133,12 +139,14 @@ export async function startConnectedTenant(options: { sync?: SyncOptions; slug?:
     connectingUserId: org.adminUserId,
     async recordChat(input) {
       const result = await client.request(RecordChat, { input });
-      if (result.recordChat.__typename !== 'MutationRecordChatSuccess') throw new Error(result.recordChat.message);
+      if (result.recordChat.__typename !== 'MutationRecordChatSuccess')
+        throw new Error(result.recordChat.message);
       return result.recordChat.data as SyncRecordView;
     },
     async recordConversation(input) {
       const result = await client.request(RecordConversation, { input });
-      if (result.recordConversation.__typename !== 'MutationRecordConversationSuccess') throw new Error(result.recordConversation.message);
+      if (result.recordConversation.__typename !== 'MutationRecordConversationSuccess')
+        throw new Error(result.recordConversation.message);
       return result.recordConversation.data as SyncRecordView;
     },
     async close() {

@@ -8,7 +8,13 @@ let agentUserId: string;
 
 beforeAll(async () => {
   org = await startConnectedTenant();
-  agentUserId = (await org.sandbox.control.createUser({ username: 'sam@acme.example', email: 'sam@acme.example', lastName: 'Agent' })).id;
+  agentUserId = (
+    await org.sandbox.control.createUser({
+      username: 'sam@acme.example',
+      email: 'sam@acme.example',
+      lastName: 'Agent',
+    })
+  ).id;
 });
 afterAll(() => org?.close());
 beforeEach(() => org.sandbox.control.resetApiCalls());
@@ -24,7 +30,12 @@ describe('web chat, sales setup', () => {
       chatId: 'chat-new-1',
       event: 'ENDED',
       channel: 'Website',
-      visitor: { name: 'Ada Lovelace', email: 'Ada@Example.com ', phone: '+44 20 7946 0001', company: 'Engines Ltd' },
+      visitor: {
+        name: 'Ada Lovelace',
+        email: 'Ada@Example.com ',
+        phone: '+44 20 7946 0001',
+        company: 'Engines Ltd',
+      },
       agent,
       startedAt: started,
       endedAt: ended,
@@ -41,7 +52,12 @@ describe('web chat, sales setup', () => {
     expect(record.status).toBe('SYNCED');
     const leads = await org.sandbox.control.records('Lead', { Email: 'ada@example.com' });
     expect(leads).toHaveLength(1);
-    expect(leads[0]).toMatchObject({ LastName: 'Ada Lovelace', Phone: '+44 20 7946 0001', Company: 'Engines Ltd', OwnerId: agentUserId });
+    expect(leads[0]).toMatchObject({
+      LastName: 'Ada Lovelace',
+      Phone: '+44 20 7946 0001',
+      Company: 'Engines Ltd',
+      OwnerId: agentUserId,
+    });
     const tasks = await org.sandbox.control.records('Task', { WhoId: leads[0].Id });
     expect(tasks).toHaveLength(1);
     expect(tasks[0]).toMatchObject({ OwnerId: agentUserId, Status: 'Completed', ActivityDate: '2026-11-25' });
@@ -68,7 +84,7 @@ describe('web chat, sales setup', () => {
     expect(await apiCalls()).toBe(2);
   });
 
-  it('adds a returning visitor\'s next chat as a Task under the same Lead, in 1 call', async () => {
+  it("adds a returning visitor's next chat as a Task under the same Lead, in 1 call", async () => {
     const record = await org.recordChat({
       chatId: 'chat-new-2',
       event: 'ENDED',
@@ -87,7 +103,12 @@ describe('web chat, sales setup', () => {
   });
 
   it('finds a Lead that already was in Salesforce by the identification rules and adds the Task under it', async () => {
-    const { id } = await org.sandbox.control.insert('Lead', { LastName: 'Hopper', Company: 'Navy', Email: 'grace@navy.example', Phone: '555 0100' });
+    const { id } = await org.sandbox.control.insert('Lead', {
+      LastName: 'Hopper',
+      Company: 'Navy',
+      Email: 'grace@navy.example',
+      Phone: '555 0100',
+    });
     const record = await org.recordChat({
       chatId: 'chat-known-1',
       event: 'ENDED',
@@ -132,12 +153,15 @@ describe('web chat, sales setup', () => {
     expect(second.status).toBe('SYNCED');
     tasks = await org.sandbox.control.records('Task', { WhoId: lead.Id });
     expect(tasks).toHaveLength(1);
-    expect(tasks[0]).toMatchObject({ Status: 'Completed', Subject: `Chat with Linus via Website (${org.tenantId})` });
+    expect(tasks[0]).toMatchObject({
+      Status: 'Completed',
+      Subject: `Chat with Linus via Website (${org.tenantId})`,
+    });
     expect(tasks[0].Description).toContain('Thanks, bye');
     expect(await apiCalls()).toBeLessThanOrEqual(callsAtStart + 2);
   });
 
-  it('makes the connecting user the owner when no Salesforce user has the agent\'s email', async () => {
+  it("makes the connecting user the owner when no Salesforce user has the agent's email", async () => {
     const record = await org.recordChat({
       chatId: 'chat-owner-fallback',
       event: 'OFFLINE_MESSAGE',
@@ -157,12 +181,17 @@ describe('web chat, sales setup', () => {
 });
 
 describe('inbox, sales setup', () => {
-  it('records a new conversation as a Lead and a Task with the conversation\'s subject', async () => {
+  it("records a new conversation as a Lead and a Task with the conversation's subject", async () => {
     const record = await org.recordConversation({
       conversationId: 'conv-1',
       event: 'ENDED',
       subject: 'Invoice question',
-      visitor: { lastName: 'Turing', email: 'turing@example.org', phone: '+1 (555) 010-2000', company: 'ACE' },
+      visitor: {
+        lastName: 'Turing',
+        email: 'turing@example.org',
+        phone: '+1 (555) 010-2000',
+        company: 'ACE',
+      },
       agent,
       startedAt: started,
       endedAt: ended,
@@ -172,7 +201,12 @@ describe('inbox, sales setup', () => {
     });
     expect(record.status).toBe('SYNCED');
     const [lead] = await org.sandbox.control.records('Lead', { Email: 'turing@example.org' });
-    expect(lead).toMatchObject({ LastName: 'Turing', Phone: '+1 (555) 010-2000', Company: 'ACE', OwnerId: agentUserId });
+    expect(lead).toMatchObject({
+      LastName: 'Turing',
+      Phone: '+1 (555) 010-2000',
+      Company: 'ACE',
+      OwnerId: agentUserId,
+    });
     const [task] = await org.sandbox.control.records('Task', { WhoId: lead.Id });
     expect(task.Subject).toBe(`Invoice question - Chat with Turing via Website (${org.tenantId})`);
     expect(task.Description).toContain('Conversation ID: conv-1');

@@ -6,16 +6,30 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { publishMapping } from '../../src/sync/mapping-versions.ts';
 import { type ConnectedTenant, startConnectedTenant } from '../support/connected-tenant.ts';
 
-const supportYaml = readFileSync(path.resolve(import.meta.dirname, '../../mappings/defaults/support.yaml'), 'utf8');
-const withPolicy = (policy: string) => supportYaml.replace(/overwrite:\n {2}default: \w+/, `overwrite:\n  default: ${policy}`);
+const supportYaml = readFileSync(
+  path.resolve(import.meta.dirname, '../../mappings/defaults/support.yaml'),
+  'utf8',
+);
+const withPolicy = (policy: string) =>
+  supportYaml.replace(/overwrite:\n {2}default: \w+/, `overwrite:\n  default: ${policy}`);
 
 let org: ConnectedTenant;
 let agentUserId: string;
 
 beforeAll(async () => {
   org = await startConnectedTenant();
-  agentUserId = (await org.sandbox.control.createUser({ username: 'kim@acme.example', email: 'kim@acme.example', lastName: 'Kim' })).id;
-  await publishMapping(org.service.app.db.prisma, { tenantId: org.tenantId, yaml: supportYaml, author: 'test' });
+  agentUserId = (
+    await org.sandbox.control.createUser({
+      username: 'kim@acme.example',
+      email: 'kim@acme.example',
+      lastName: 'Kim',
+    })
+  ).id;
+  await publishMapping(org.service.app.db.prisma, {
+    tenantId: org.tenantId,
+    yaml: supportYaml,
+    author: 'test',
+  });
 });
 afterAll(() => org?.close());
 beforeEach(() => org.sandbox.control.resetApiCalls());
@@ -30,7 +44,12 @@ describe('new visitors', () => {
       chatId: 'support-new-1',
       event: 'ENDED',
       channel: 'Website',
-      visitor: { name: 'Margaret Hamilton', email: 'margaret@apollo.example', phone: '555-0199', company: 'MIT' },
+      visitor: {
+        name: 'Margaret Hamilton',
+        email: 'margaret@apollo.example',
+        phone: '555-0199',
+        company: 'MIT',
+      },
       agent,
       startedAt: started,
       endedAt: ended,
@@ -78,10 +97,16 @@ describe('new visitors', () => {
     expect(record.status).toBe('SYNCED');
     const [contact] = await org.sandbox.control.records('Contact', { Email: 'hedy@example.net' });
     const [kase] = await org.sandbox.control.records('Case', { ContactId: contact.Id });
-    expect(kase).toMatchObject({ Origin: 'Email', Subject: `Refund request - Website conversation (${org.tenantId})` });
+    expect(kase).toMatchObject({
+      Origin: 'Email',
+      Subject: `Refund request - Website conversation (${org.tenantId})`,
+    });
     const links = await org.sandbox.control.records('ContentDocumentLink', { LinkedEntityId: kase.Id });
     const versions = await org.sandbox.control.records('ContentVersion');
-    const titles = versions.filter((v) => links.some((l) => l.ContentDocumentId === v.ContentDocumentId)).map((v) => v.Title).sort();
+    const titles = versions
+      .filter((v) => links.some((l) => l.ContentDocumentId === v.ContentDocumentId))
+      .map((v) => v.Title)
+      .sort();
     expect(titles).toEqual(['invoice.pdf', 'screen.png']);
     // Contact, Case and both files: still one identification read and one composite write.
     expect((await org.sandbox.control.apiCalls()).total).toBe(2);
@@ -103,9 +128,13 @@ describe('new visitors', () => {
     const [contact] = await org.sandbox.control.records('Contact', { Email: 'long@example.com' });
     const [kase] = await org.sandbox.control.records('Case', { ContactId: contact.Id });
     expect(kase.Description.length).toBeLessThanOrEqual(32_000);
-    expect(kase.Description).toContain('[Transcript truncated: the full transcript is attached as support-long-1-transcript.txt]');
+    expect(kase.Description).toContain(
+      '[Transcript truncated: the full transcript is attached as support-long-1-transcript.txt]',
+    );
     const [link] = await org.sandbox.control.records('ContentDocumentLink', { LinkedEntityId: kase.Id });
-    const [version] = await org.sandbox.control.records('ContentVersion', { ContentDocumentId: link.ContentDocumentId });
+    const [version] = await org.sandbox.control.records('ContentVersion', {
+      ContentDocumentId: link.ContentDocumentId,
+    });
     expect(version.Title).toBe('support-long-1-transcript.txt');
     expect(Buffer.from(version.VersionData, 'base64').toString()).toContain(long);
   });
@@ -116,22 +145,33 @@ describe('a visitor who is already a Contact', () => {
     ['never', { LastName: 'Old Name', Phone: null, Title: 'CTO' }],
     ['overwrite', { LastName: 'New Name', Phone: '555-7777', Title: 'CTO' }],
     ['fillBlanks', { LastName: 'Old Name', Phone: '555-7777', Title: 'CTO' }],
-  ])('under policy %s: updates the Contact accordingly and adds the Case under it', async (policy, expected) => {
-    await publishMapping(org.service.app.db.prisma, { tenantId: org.tenantId, yaml: withPolicy(policy), author: 'test' });
-    const email = `known-${policy.toLowerCase()}@example.com`;
-    const { id } = await org.sandbox.control.insert('Contact', { LastName: 'Old Name', Email: email, Title: 'CTO' });
-    const record = await org.recordChat({
-      chatId: `support-known-${policy}`,
-      event: 'ENDED',
-      visitor: { name: 'New Name', email, phone: '555-7777' },
-      agent,
-      startedAt: started,
-      endedAt: ended,
-      waitSeconds: 20,
-    });
-    expect(record.status).toBe('SYNCED');
-    expect(await org.sandbox.control.record('Contact', id)).toMatchObject(expected);
-    expect(await org.sandbox.control.records('Contact', { Email: email })).toHaveLength(1);
-    expect(await org.sandbox.control.records('Case', { ContactId: id })).toHaveLength(1);
-  });
+  ])(
+    'under policy %s: updates the Contact accordingly and adds the Case under it',
+    async (policy, expected) => {
+      await publishMapping(org.service.app.db.prisma, {
+        tenantId: org.tenantId,
+        yaml: withPolicy(policy),
+        author: 'test',
+      });
+      const email = `known-${policy.toLowerCase()}@example.com`;
+      const { id } = await org.sandbox.control.insert('Contact', {
+        LastName: 'Old Name',
+        Email: email,
+        Title: 'CTO',
+      });
+      const record = await org.recordChat({
+        chatId: `support-known-${policy}`,
+        event: 'ENDED',
+        visitor: { name: 'New Name', email, phone: '555-7777' },
+        agent,
+        startedAt: started,
+        endedAt: ended,
+        waitSeconds: 20,
+      });
+      expect(record.status).toBe('SYNCED');
+      expect(await org.sandbox.control.record('Contact', id)).toMatchObject(expected);
+      expect(await org.sandbox.control.records('Contact', { Email: email })).toHaveLength(1);
+      expect(await org.sandbox.control.records('Case', { ContactId: id })).toHaveLength(1);
+    },
+  );
 });

@@ -68,7 +68,7 @@ const AttachmentInput = builder.inputType('AttachmentInput', {
   }),
 });
 
-const RecordChatInput = builder.inputType('RecordChatInput', {
+export const RecordChatInput = builder.inputType('RecordChatInput', {
   fields: (t) => ({
     chatId: t.string({
       required: true,
@@ -138,7 +138,7 @@ type Common = {
   attachments?: Array<{ name: string; contentType?: string | null; base64: string }> | null;
 };
 
-function toEvent(
+export function toEvent(
   tenantId: string,
   id: string,
   kind: CxEventKind,

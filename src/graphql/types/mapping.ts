@@ -1,0 +1,374 @@
+// The tenant's mapping as the API shows it: the active version and its history, publishing (problems as data),
+// diffs, rollback, and checking a mapping against the connected org's describe results.
+import type { ObjectRef } from '@pothos/core';
+import type { Connection } from 'jsforce';
+import { parse } from 'yaml';
+import type { MappingVersion } from '../../generated/prisma/client.ts';
+import { contentHash } from '../../mapping/compile.ts';
+import { unifiedDiff } from '../../mapping/diff.ts';
+import { type DescribeResult, type Diagnostic, fromDescribe, loadMapping } from '../../mapping/index.ts';
+import { asConnectionUnavailable, ConnectionUnavailableError } from '../../salesforce/connections.ts';
+import {
+  activeMapping,
+  MappingInvalidError,
+  publishMapping,
+  rollbackMapping,
+} from '../../sync/mapping-versions.ts';
+import { builder } from '../builder.ts';
+import type { Context } from '../context.ts';
+import { ErrorInterface, InvalidInputError, NotFoundError } from '../errors.ts';
+
+/** Name of the mapping in diagnostics; the API reports positions only. */
+export const MAPPING_FILE = 'mapping.yaml';
+/** A mapping is a few KB; this keeps a mistaken upload from being parsed and stored. */
+export const MAX_MAPPING_BYTES = 256 * 1024;
+
+export const DiagnosticSeverityEnum = builder.enumType('DiagnosticSeverity', {
+  values: {
+    ERROR: { value: 'error', description: 'The mapping cannot be published or used.' },
+    WARNING: { value: 'warning', description: 'Allowed, but probably not what was meant.' },
+  } as const,
+});
+
+export const MappingDiagnosticType = builder.objectRef<Diagnostic>('MappingDiagnostic').implement({
+  description: 'One problem the mapping checks found, at a position in the YAML.',
+  fields: (t) => ({
+    line: t.exposeInt('line', { description: '1-based.' }),
+    column: t.exposeInt('column', { description: '1-based.' }),
+    path: t.exposeString('path', { description: 'Where in the mapping, e.g. objects.Lead.LastName.source.' }),
+    code: t.exposeString('code', {
+      description:
+        'From a closed set: yaml-syntax, duplicate-key, unknown-property, missing-property, invalid-type, invalid-value, ' +
+        'unknown-source-field, unknown-object, unknown-salesforce-field, ambiguous-field-value, template-syntax, ' +
+        'reserved-field, required-field-unmapped, field-too-long, field-read-only, invalid-picklist-value, contradictory-rule.',
+    }),
+    message: t.exposeString('message'),
+    severity: t.expose('severity', { type: DiagnosticSeverityEnum }),
+  }),
+});
+
+builder.objectType(MappingInvalidError, {
+  name: 'MappingInvalidError',
+  description: 'The mapping has errors; nothing was published. Every problem is listed, with its position.',
+  interfaces: [ErrorInterface],
+  isTypeOf: (value) => value instanceof MappingInvalidError,
+  fields: (t) => ({
+    diagnostics: t.field({ type: [MappingDiagnosticType], resolve: (error) => error.diagnostics }),
+  }),
+});
+
+builder.objectType(ConnectionUnavailableError, {
+  name: 'SalesforceUnavailableError',
+  description: 'The tenant has no usable Salesforce connection: an admin connects (or re-authorizes) it.',
+  interfaces: [ErrorInterface],
+  isTypeOf: (value) => value instanceof ConnectionUnavailableError,
+  fields: (t) => ({ status: t.exposeString('status', { description: 'NOT_CONNECTED or NEEDS_REAUTH.' }) }),
+});
+
+/**
+ * `MappingVersion` is declared in sync-record.ts (the version a sync record names); this typed ref reaches it by
+ * name from payload types, which are not Prisma fields.
+ */
+export const MappingVersionRef = 'MappingVersion' as unknown as ObjectRef<
+  SchemaTypesOf<typeof builder>,
+  MappingVersion
+>;
+type SchemaTypesOf<B> = B extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
+
+builder.prismaObjectFields('MappingVersion', (t) => ({
+  yaml: t.exposeString('yaml', { description: 'The mapping text, as published.' }),
+  warnings: t.field({
+    type: [MappingDiagnosticType],
+    description: "The checks' warnings for this version (against the standard objects).",
+    select: { yaml: true },
+    resolve: (version) =>
+      loadMapping(version.yaml, MAPPING_FILE).diagnostics.filter((d) => d.severity === 'warning'),
+  }),
+}));
+
+builder.queryField('mapping', (t) =>
+  t.prismaField({
+    type: 'MappingVersion',
+    description:
+      "The tenant's active mapping. A tenant that never published one starts on the default sales setup.",
+    authScopes: { agent: true },
+    resolve: async (query, _root, _args, { prisma, viewer }) => {
+      const { version } = await activeMapping(prisma, viewer.tenantId!);
+      return prisma.mappingVersion.findUniqueOrThrow({ ...query, where: { id: version.id } });
+    },
+  }),
+);
+
+builder.queryField('mappingVersions', (t) =>
+  t.prismaField({
+    type: ['MappingVersion'],
+    description: 'Every published version, newest first; exactly one is active.',
+    authScopes: { agent: true },
+    resolve: async (query, _root, _args, { prisma, viewer }) => {
+      await activeMapping(prisma, viewer.tenantId!);
+      return prisma.mappingVersion.findMany({
+        ...query,
+        where: { tenantId: viewer.tenantId! },
+        orderBy: { version: 'desc' },
+      });
+    },
+  }),
+);
+
+builder.queryField('mappingVersion', (t) =>
+  t.prismaField({
+    type: 'MappingVersion',
+    nullable: true,
+    authScopes: { agent: true },
+    args: { version: t.arg.int({ required: true }) },
+    resolve: (query, _root, { version }, { prisma, viewer }) =>
+      prisma.mappingVersion.findUnique({
+        ...query,
+        where: { tenantId_version: { tenantId: viewer.tenantId!, version } },
+      }),
+  }),
+);
+
+const PublishMappingPayload = builder.simpleObject('PublishMappingPayload', {
+  fields: (t) => ({
+    mappingVersion: t.field({ type: MappingVersionRef, description: 'The active version now.' }),
+    created: t.boolean({
+      description: 'False when the YAML is the active version already: nothing new was stored.',
+    }),
+    warnings: t.field({ type: [MappingDiagnosticType] }),
+  }),
+});
+
+export interface Published {
+  mappingVersion: MappingVersion;
+  created: boolean;
+  warnings: Diagnostic[];
+}
+
+/**
+ * Publishes the YAML as the tenant's next version (the active one when the text is identical) and writes the audit
+ * line. Throws MappingInvalidError with every problem.
+ */
+export async function publishAs(
+  { prisma, viewer }: Context,
+  yaml: string,
+  audit: { action: string; details?: Record<string, unknown> },
+): Promise<Published> {
+  const tenantId = viewer.tenantId!;
+  if (Buffer.byteLength(yaml) > MAX_MAPPING_BYTES)
+    throw new InvalidInputError(`The mapping is larger than ${MAX_MAPPING_BYTES / 1024} KB.`, 'yaml');
+  const warnings = loadMapping(yaml, MAPPING_FILE).diagnostics.filter((d) => d.severity === 'warning');
+  const active = await prisma.mappingVersion.findFirst({ where: { tenantId, active: true } });
+  if (active && active.hash === contentHash(yaml) && active.yaml === yaml)
+    return { mappingVersion: active, created: false, warnings };
+  const mappingVersion = await publishMapping(prisma, { tenantId, yaml, author: viewer.actor });
+  await prisma.auditEvent.create({
+    data: {
+      tenantId,
+      actor: viewer.actor,
+      action: audit.action,
+      details: { version: mappingVersion.version, hash: mappingVersion.hash, ...audit.details },
+    },
+  });
+  return { mappingVersion, created: true, warnings };
+}
+
+builder.mutationField('publishMapping', (t) =>
+  t.field({
+    type: PublishMappingPayload,
+    description:
+      'Checks the YAML and, when it has no errors, stores it as the next version and activates it. ' +
+      'Publishing the active text again changes nothing.',
+    authScopes: { admin: true },
+    errors: { types: [MappingInvalidError, InvalidInputError] },
+    args: { yaml: t.arg.string({ required: true }) },
+    resolve: (_root, { yaml }, context) => publishAs(context, yaml, { action: 'mapping.published' }),
+  }),
+);
+
+builder.mutationField('rollbackMapping', (t) =>
+  t.field({
+    type: PublishMappingPayload,
+    description:
+      'Activates an earlier version by publishing its YAML again as a new version; history is kept.',
+    authScopes: { admin: true },
+    errors: { types: [NotFoundError, MappingInvalidError, InvalidInputError] },
+    args: { version: t.arg.int({ required: true }) },
+    resolve: async (_root, { version }, context) => {
+      const { prisma, viewer } = context;
+      const earlier = await prisma.mappingVersion.findUnique({
+        where: { tenantId_version: { tenantId: viewer.tenantId!, version } },
+      });
+      if (!earlier) throw new NotFoundError('mapping version', String(version));
+      const active = await prisma.mappingVersion.findFirst({
+        where: { tenantId: viewer.tenantId!, active: true },
+      });
+      if (active?.yaml === earlier.yaml) return { mappingVersion: active, created: false, warnings: [] };
+      const mappingVersion = await rollbackMapping(prisma, {
+        tenantId: viewer.tenantId!,
+        version,
+        author: viewer.actor,
+      });
+      if (!mappingVersion) throw new NotFoundError('mapping version', String(version));
+      await prisma.auditEvent.create({
+        data: {
+          tenantId: viewer.tenantId!,
+          actor: viewer.actor,
+          action: 'mapping.rolled-back',
+          details: { version: mappingVersion.version, from: version },
+        },
+      });
+      const warnings = loadMapping(mappingVersion.yaml, MAPPING_FILE).diagnostics.filter(
+        (d) => d.severity === 'warning',
+      );
+      return { mappingVersion, created: true, warnings };
+    },
+  }),
+);
+
+const MappingDiffType = builder.simpleObject('MappingDiff', {
+  fields: (t) => ({
+    from: t.int({ description: 'The version compared from.' }),
+    to: t.int({ nullable: true, description: 'The version compared to; null for a draft.' }),
+    diff: t.string({ description: 'A unified diff (as `diff -u`); empty when the texts are the same.' }),
+    added: t.int({ description: 'Lines added.' }),
+    removed: t.int({ description: 'Lines removed.' }),
+  }),
+});
+
+builder.queryField('diffMapping', (t) =>
+  t.field({
+    type: MappingDiffType,
+    description:
+      'The changes from one version (default: the active one) to another version (`to`) or to a draft (`yaml`).',
+    authScopes: { agent: true },
+    errors: { types: [NotFoundError, InvalidInputError] },
+    args: {
+      from: t.arg.int({ description: 'Default: the active version.' }),
+      to: t.arg.int(),
+      yaml: t.arg.string({ description: 'A draft to compare with, instead of `to`.' }),
+    },
+    resolve: async (_root, args, { prisma, viewer }) => {
+      const tenantId = viewer.tenantId!;
+      if (args.to != null && args.yaml != null)
+        throw new InvalidInputError('Give either `to` (a version) or `yaml` (a draft), not both.', 'yaml');
+      if (args.to == null && args.yaml == null)
+        throw new InvalidInputError('Give `to` (a version) or `yaml` (a draft) to compare with.', 'to');
+      const byNumber = async (version: number) => {
+        const found = await prisma.mappingVersion.findUnique({
+          where: { tenantId_version: { tenantId, version } },
+        });
+        if (!found) throw new NotFoundError('mapping version', String(version));
+        return found;
+      };
+      const from =
+        args.from != null ? await byNumber(args.from) : (await activeMapping(prisma, tenantId)).version;
+      const to = args.to != null ? await byNumber(args.to) : undefined;
+      const target = to?.yaml ?? args.yaml ?? '';
+      const diff = unifiedDiff(from.yaml, target, {
+        from: `mapping v${from.version}`,
+        to: to ? `mapping v${to.version}` : 'draft',
+      });
+      return {
+        from: from.version,
+        to: to?.version ?? null,
+        diff: diff.text,
+        added: diff.added,
+        removed: diff.removed,
+      };
+    },
+  }),
+);
+
+const MappingCheckType = builder.simpleObject('MappingCheck', {
+  fields: (t) => ({
+    valid: t.boolean({ description: 'No errors: the mapping fits the org.' }),
+    diagnostics: t.field({
+      type: [MappingDiagnosticType],
+      description: 'Errors and warnings, sorted by position.',
+    }),
+    objects: t.stringList({ description: 'The objects described in the org.' }),
+    mappingVersion: t.int({ nullable: true, description: 'The version checked; null for a draft.' }),
+  }),
+});
+
+builder.queryField('checkMappingAgainstOrg', (t) =>
+  t.field({
+    type: MappingCheckType,
+    description:
+      "Runs the mapping's checks against the connected org's own objects (their describe results): fields removed " +
+      'or renamed in the org, read-only fields, picklist values, required fields. Reads only.',
+    authScopes: { agent: true },
+    errors: { types: [ConnectionUnavailableError, InvalidInputError] },
+    args: { yaml: t.arg.string({ description: 'A draft to check; default: the active mapping.' }) },
+    resolve: async (_root, args, { prisma, viewer, services }) => {
+      const tenantId = viewer.tenantId!;
+      if (args.yaml != null && Buffer.byteLength(args.yaml) > MAX_MAPPING_BYTES)
+        throw new InvalidInputError(`The mapping is larger than ${MAX_MAPPING_BYTES / 1024} KB.`, 'yaml');
+      const active = args.yaml == null ? (await activeMapping(prisma, tenantId)).version : undefined;
+      const text = args.yaml ?? active!.yaml;
+      const { conn } = await services.connections.forTenant(tenantId);
+      try {
+        const { diagnostics, objects } = await checkAgainstOrg(conn, text);
+        return {
+          valid: !diagnostics.some((d) => d.severity === 'error'),
+          diagnostics,
+          objects,
+          mappingVersion: active?.version ?? null,
+        };
+      } catch (error) {
+        throw asConnectionUnavailable(error) ?? error;
+      }
+    },
+  }),
+);
+
+const SETUP_OBJECTS: Record<string, readonly string[]> = {
+  sales: ['Lead', 'Task'],
+  support: ['Contact', 'Case'],
+  none: [],
+};
+
+/** Describes the objects the mapping uses (one API call each, in parallel) and checks the mapping against them. */
+async function checkAgainstOrg(
+  conn: Connection,
+  text: string,
+): Promise<{ diagnostics: Diagnostic[]; objects: string[] }> {
+  // biome-ignore lint/suspicious/noExplicitAny: read key by key; anything malformed is reported by loadMapping.
+  let doc: any;
+  try {
+    doc = parse(text);
+  } catch {
+    return { diagnostics: loadMapping(text, MAPPING_FILE).diagnostics, objects: [] };
+  }
+  const keys = (value: unknown) => (value && typeof value === 'object' ? Object.keys(value) : []);
+  const used = new Set<string>([
+    ...keys(doc?.objects),
+    ...keys(doc?.identification),
+    ...keys(doc?.overwrite?.fields),
+    ...keys(doc?.display?.webChat),
+    ...keys(doc?.display?.inbox),
+    ...(SETUP_OBJECTS[doc?.sections?.webChat?.record] ?? []),
+    ...(SETUP_OBJECTS[doc?.sections?.inbox?.record] ?? []),
+  ]);
+  // Only names the schema allows: anything else is reported by the schema check, not sent to Salesforce.
+  const objects = [...used]
+    .filter((name) => ['Lead', 'Contact', 'Account', 'Case', 'Task'].includes(name))
+    .sort();
+  const described = await Promise.all(
+    objects.map((name) =>
+      conn
+        .sobject(name)
+        .describe()
+        .then((result) => result as unknown as DescribeResult)
+        .catch((error: { errorCode?: string }) => {
+          // An object the org does not have: the checks report it as unknown.
+          if (error.errorCode === 'NOT_FOUND') return undefined;
+          throw error;
+        }),
+    ),
+  );
+  const present = described.filter((d): d is DescribeResult => d !== undefined);
+  const { diagnostics } = loadMapping(text, MAPPING_FILE, fromDescribe(present));
+  return { diagnostics, objects: present.map((d) => d.name) };
+}
