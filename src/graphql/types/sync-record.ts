@@ -76,9 +76,9 @@ builder.queryField('syncRecord', (t) =>
     type: 'SyncRecord',
     nullable: true,
     authScopes: { tenant: true },
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: t.arg.globalID({ required: true, for: [SyncRecordType] }) },
     resolve: (query, _root, { id }, { prisma, viewer }) =>
-      prisma.syncRecord.findFirst({ ...query, where: { id: String(id), tenantId: viewer.tenantId! } }),
+      prisma.syncRecord.findFirst({ ...query, where: { id: id.id, tenantId: viewer.tenantId! } }),
   }),
 );
 
@@ -116,12 +116,12 @@ builder.mutationField('retrySync', (t) =>
     description: 'Queues a dead-lettered (or any unfinished) sync again, with a fresh count of attempts.',
     authScopes: { $any: { agent: true, integration: true } },
     errors: { types: [NotFoundError] },
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: t.arg.globalID({ required: true, for: [SyncRecordType] }) },
     resolve: async (query, _root, { id }, { prisma, viewer, services }) => {
       const record = await prisma.syncRecord.findFirst({
-        where: { id: String(id), tenantId: viewer.tenantId! },
+        where: { id: id.id, tenantId: viewer.tenantId! },
       });
-      if (!record) throw new NotFoundError('sync record', String(id));
+      if (!record) throw new NotFoundError('sync record', id.id);
       await services.sync.retry(record.id);
       return prisma.syncRecord.findUniqueOrThrow({ ...query, where: { id: record.id } });
     },
