@@ -29,7 +29,10 @@ export async function createApp(
   if (db.appliedMigrations.length > 0) log.info({ migrations: db.appliedMigrations }, 'database migrated');
   const secrets = loadSecretBox(config, log);
   const connections = new SalesforceConnections({ prisma: db.prisma, secrets, config, log });
-  const sync = await SyncService.start({ db, connections, log }, options.sync);
+  const sync = await SyncService.start(
+    { db, connections, log },
+    { jobExpireSeconds: config.syncJobExpireSeconds, ...options.sync },
+  );
   const services: Services = {
     config,
     verifyJwt: await createJwtVerifier(config.jwt),

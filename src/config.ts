@@ -15,6 +15,8 @@ export interface Config {
   logLevel: string;
   /** Starts the local Salesforce sandbox and a demo tenant (the quickstart). */
   demo: boolean;
+  /** Seconds before a sync job whose worker died is retried (src/sync/queue.ts). */
+  syncJobExpireSeconds?: number;
   /** Port of the demo's Salesforce sandbox. */
   sandboxPort: number;
   nodeEnv: string;
@@ -61,6 +63,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'silent' : 'info'),
     demo,
     sandboxPort: Number(env.SANDBOX_PORT ?? port + 1),
+    syncJobExpireSeconds: env.SYNC_JOB_EXPIRE_SECONDS ? Number(env.SYNC_JOB_EXPIRE_SECONDS) : undefined,
     nodeEnv: env.NODE_ENV ?? 'development',
   };
 }

@@ -19,11 +19,21 @@ export interface SyncJob {
   key: string;
 }
 
-export async function startQueue(db: Database, log: Logger): Promise<PgBoss> {
+/**
+ * A job still active after this long is taken to belong to a worker that died (crash, SIGKILL) and is retried.
+ * A batch of chats takes seconds; the margin keeps a slow but live batch from being run twice.
+ */
+export const DEFAULT_JOB_EXPIRE_SECONDS = 120;
+
+export async function startQueue(
+  db: Database,
+  log: Logger,
+  jobExpireSeconds = DEFAULT_JOB_EXPIRE_SECONDS,
+): Promise<PgBoss> {
   const boss = new PgBoss({
     db: { executeSql: db.executeSql },
     schema: 'pgboss',
-    superviseIntervalSeconds: 10,
+    superviseIntervalSeconds: Math.max(1, Math.min(10, Math.floor(jobExpireSeconds / 2))),
     maintenanceIntervalSeconds: 60,
   } as PgBoss.ConstructorOptions);
   boss.on('error', (error) => log.error({ err: error }, 'job queue error'));
@@ -35,7 +45,7 @@ export async function startQueue(db: Database, log: Logger): Promise<PgBoss> {
     retryLimit: MAX_ATTEMPTS - 1,
     retryDelay: 2,
     retryBackoff: true,
-    expireInSeconds: 300,
+    expireInSeconds: jobExpireSeconds,
   });
   return boss;
 }

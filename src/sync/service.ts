@@ -21,6 +21,8 @@ export interface SyncOptions {
   pollingIntervalSeconds?: number;
   /** Run workers in this process (the API can run without them). */
   work?: boolean;
+  /** See DEFAULT_JOB_EXPIRE_SECONDS. */
+  jobExpireSeconds?: number;
 }
 
 export class SyncService {
@@ -37,7 +39,7 @@ export class SyncService {
     deps: { db: Database; connections: SalesforceConnections; log: Logger },
     options: SyncOptions = {},
   ) {
-    const boss = await startQueue(deps.db, deps.log);
+    const boss = await startQueue(deps.db, deps.log, options.jobExpireSeconds);
     const service = new SyncService(deps.db, boss, deps.connections, deps.log);
     if (options.work !== false) {
       await boss.work<SyncJob>(

@@ -77,7 +77,11 @@ async function settle(id: string, seconds = 25) {
   const deadline = Date.now() + seconds * 1000;
   for (;;) {
     const record = await statusOf(id);
-    if (['SYNCED', 'DEAD', 'WAITING_FOR_CONNECTION', 'NEEDS_REVIEW'].includes(record.status) || Date.now() > deadline) return record;
+    if (
+      ['SYNCED', 'DEAD', 'WAITING_FOR_CONNECTION', 'NEEDS_REVIEW'].includes(record.status) ||
+      Date.now() > deadline
+    )
+      return record;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
@@ -91,7 +95,9 @@ async function oneLeadOneTask(email: string) {
 describe('transient failures', () => {
   it('retries a row lock until the chat is synced', async () => {
     await org.sandbox.control.setFaults({ lockRows: 1 });
-    const record = await settle((await org.recordChat({ ...chat('fault-lock', 'lock@example.com'), waitSeconds: 0 })).id);
+    const record = await settle(
+      (await org.recordChat({ ...chat('fault-lock', 'lock@example.com'), waitSeconds: 0 })).id,
+    );
     expect(record.status).toBe('SYNCED');
     expect(record.attempts).toBeGreaterThanOrEqual(2);
     await oneLeadOneTask('lock@example.com');
@@ -114,14 +120,16 @@ describe('transient failures', () => {
 
   it('never duplicates when the org committed a write whose answer was lost', async () => {
     await org.sandbox.control.setFaults({ loseResponses: 1 });
-    const record = await settle((await org.recordChat({ ...chat('fault-lost', 'lost@example.com'), waitSeconds: 0 })).id);
+    const record = await settle(
+      (await org.recordChat({ ...chat('fault-lost', 'lost@example.com'), waitSeconds: 0 })).id,
+    );
     expect(record.status).toBe('SYNCED');
     await oneLeadOneTask('lost@example.com');
   });
 });
 
 describe('data the org refuses', () => {
-  it('dead-letters the chat with Salesforce\'s code, lists it, and syncs it on retrySync once the org is fixed', async () => {
+  it("dead-letters the chat with Salesforce's code, lists it, and syncs it on retrySync once the org is fixed", async () => {
     // The admin deleted a field the mapping writes: the org refuses every Task until it is back.
     await org.sandbox.control.setSettings({ removedFields: ['Task.ActivityDate'] });
     const refused = await org.recordChat(chat('fault-invalid', 'invalid@example.com'));
@@ -149,7 +157,8 @@ describe('a tenant whose Salesforce connection is lost', () => {
     expect(await org.sandbox.control.records('Lead', { Email: 'reauth@example.com' })).toHaveLength(0);
 
     const started = await org.service.client(org.keys.ADMIN).request(StartReconnect);
-    const url = (started.startSalesforceConnection as { data: { authorizationUrl: string } }).data.authorizationUrl;
+    const url = (started.startSalesforceConnection as { data: { authorizationUrl: string } }).data
+      .authorizationUrl;
     const authorize = await fetch(url, { redirect: 'manual' });
     await fetch(authorize.headers.get('location')!, { redirect: 'manual' });
     expect((await settle(record.id)).status).toBe('SYNCED');

@@ -1,0 +1,175 @@
+// The service is killed (SIGKILL) while it is writing chats to Salesforce, twice; after a restart every chat is in
+// Salesforce exactly once: one Task per chat, one Lead per visitor.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { GraphQLClient } from 'graphql-request';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiKey } from '../../src/auth/api-keys.ts';
+import { type Database, openDatabase } from '../../src/db/open.ts';
+import { type Sandbox, startSandbox } from '../../src/sandbox/server.ts';
+import { graphql } from '../generated/gql.ts';
+import { RecordChat } from '../support/connected-tenant.ts';
+import { createTestDatabase } from '../support/postgres.ts';
+
+const SetApp = graphql(`
+  mutation CrashSetSystemApp($input: SetSystemSalesforceAppInput!) {
+    setSystemSalesforceApp(input: $input) {
+      __typename
+    }
+  }
+`);
+const Connect = graphql(`
+  mutation CrashConnect {
+    startSalesforceConnection(configuration: SYSTEM) {
+      ... on MutationStartSalesforceConnectionSuccess {
+        data {
+          authorizationUrl
+        }
+      }
+    }
+  }
+`);
+
+const root = path.resolve(import.meta.dirname, '../..');
+const VISITORS = 30;
+const CHATS = 45; // the first 15 visitors chat twice
+
+let sandbox: Sandbox;
+let database: Awaited<ReturnType<typeof createTestDatabase>>;
+let db: Database;
+let dataDir: string;
+let port: number;
+let child: ChildProcess | undefined;
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+function startService(): Promise<ChildProcess> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'test',
+    DATABASE_URL: database.url,
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+    DEMO: '0',
+    LOG_LEVEL: 'info',
+    SYNC_JOB_EXPIRE_SECONDS: '3',
+  };
+  const service = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    service.stdout!.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('listening on')) resolve(service);
+    });
+    service.on('exit', (code, signal) => reject(new Error(`service exited early (${code ?? signal})`)));
+  });
+}
+
+function kill(service: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    service.removeAllListeners('exit');
+    service.on('exit', () => resolve());
+    service.kill('SIGKILL');
+  });
+}
+
+async function synced(): Promise<number> {
+  return db.prisma.syncRecord.count({ where: { status: 'SYNCED' } });
+}
+
+async function until(condition: () => Promise<boolean>, seconds: number) {
+  const deadline = Date.now() + seconds * 1000;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ autoApprove: true });
+  database = await createTestDatabase();
+  dataDir = mkdtempSync(path.join(tmpdir(), 'cxsf-crash-'));
+  db = await openDatabase({ databaseUrl: database.url, dataDir });
+  port = await freePort();
+});
+
+afterAll(async () => {
+  if (child) await kill(child);
+  await db?.close();
+  await database?.drop();
+  await sandbox?.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('a service killed mid-sync', () => {
+  it('syncs every chat exactly once after restarts', async () => {
+    child = await startService();
+    const url = `http://127.0.0.1:${port}/graphql`;
+    const system = (await createApiKey(db.prisma, { tenantId: null, role: 'SYSTEM', name: 'platform' })).key;
+    const tenant = await db.prisma.tenant.create({ data: { slug: 'crashy', name: 'Crashy' } });
+    const admin = (await createApiKey(db.prisma, { tenantId: tenant.id, role: 'ADMIN', name: 'admin' })).key;
+    const app = { clientId: 'crash-app', clientSecret: 'crash-secret' };
+    await sandbox.control.createConnectedApp({
+      ...app,
+      callbackUrls: [`http://127.0.0.1:${port}/api/v2.0/integration/app/callback/api/salesforce`],
+    });
+    await new GraphQLClient(url, { headers: { authorization: `Bearer ${system}` } }).request(SetApp, {
+      input: { ...app, loginUrl: sandbox.url },
+    });
+    const client = new GraphQLClient(url, { headers: { authorization: `Bearer ${admin}` } });
+    const started = (await client.request(Connect)).startSalesforceConnection as {
+      data: { authorizationUrl: string };
+    };
+    const authorize = await fetch(started.data.authorizationUrl, { redirect: 'manual' });
+    await fetch(authorize.headers.get('location')!, { redirect: 'manual' });
+
+    // Slow enough that the kills land while composites are in flight.
+    await sandbox.control.setFaults({ latencyMs: 120, latencyJitterMs: 80 });
+    await Promise.all(
+      Array.from({ length: CHATS }, (_, i) =>
+        client.request(RecordChat, {
+          input: {
+            chatId: `crash-chat-${i}`,
+            event: 'ENDED',
+            visitor: { name: `Visitor ${i % VISITORS}`, email: `visitor${i % VISITORS}@crash.example` },
+            startedAt: '2026-11-25T06:00:00Z',
+            endedAt: '2026-11-25T06:05:00Z',
+            messages: [{ at: '2026-11-25T06:00:00Z', from: 'VISITOR', text: `message of chat ${i}` }],
+          },
+        }),
+      ),
+    );
+
+    for (const threshold of [3, 15]) {
+      await until(async () => (await synced()) >= threshold, 60);
+      await kill(child);
+      child = await startService();
+    }
+    await until(async () => (await synced()) === CHATS, 90);
+    await sandbox.control.setFaults({ latencyMs: 0, latencyJitterMs: 0 });
+
+    const leads = await sandbox.control.records('Lead');
+    expect(leads).toHaveLength(VISITORS);
+    expect(new Set(leads.map((lead) => lead.Email)).size).toBe(VISITORS);
+    const tasks = await sandbox.control.records('Task');
+    expect(tasks).toHaveLength(CHATS);
+    for (let i = 0; i < CHATS; i++) {
+      const mine = tasks.filter((task) => task.Description?.includes(`Chat ID: crash-chat-${i}\n`));
+      expect(mine, `chat ${i}`).toHaveLength(1);
+      const lead = leads.find((l) => l.Email === `visitor${i % VISITORS}@crash.example`);
+      expect(mine[0].WhoId).toBe(lead.Id);
+    }
+  }, 240_000);
+});
