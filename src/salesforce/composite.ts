@@ -3,41 +3,28 @@
 // their files) travel in one round trip.
 import type { Connection } from 'jsforce';
 import type { FieldValue, PlanStep } from '../mapping/plan.ts';
-import { classifyFailure, type FailureKind } from './failures.ts';
+import {
+  addOutcome,
+  failedOutcome,
+  haltedOutcome,
+  NO_AUTO_ASSIGN,
+  referencesOf,
+  type SalesforceError,
+  type StepOutcome,
+  type TaggedStep,
+} from './step-outcome.ts';
 
 /** Salesforce's limit per composite request. */
 export const MAX_SUBREQUESTS_PER_COMPOSITE = 25;
 /** Salesforce's limit on queries and Collections within one composite. */
 export const MAX_QUERIES_PER_COMPOSITE = 5;
 
-// Without it, assignment rules (or the default case owner) replace the OwnerId the owner rule chose.
-const NO_AUTO_ASSIGN = { 'Sforce-Auto-Assign': 'FALSE' };
-
-export type StepOutcome =
-  | { ref: string; ok: true; id: string | null }
-  | {
-      ref: string;
-      ok: false;
-      code: string;
-      message: string;
-      fields: string[];
-      kind: FailureKind;
-      /** Ids of existing records a duplicate rule matched. */
-      duplicateIds: string[];
-    };
-
-/** Steps of several plans, tagged so outcomes find their way back. */
-export interface TaggedStep {
-  tag: string;
-  step: PlanStep;
-}
-
 interface CompositeResponse {
   compositeResponse: Array<{ body: unknown; httpStatusCode: number; referenceId: string }>;
 }
 
-/** Runs steps (in order, references pointing backwards, each tag's steps in one chunk) and answers one outcome each. */
-export async function executeSteps(
+/** Runs steps as composite subrequests (references as `@{ref.id}`, each tag's steps kept together when they fit). */
+export async function executeInComposites(
   conn: Connection,
   groups: TaggedStep[][],
 ): Promise<Map<string, StepOutcome[]>> {
@@ -57,17 +44,7 @@ export async function executeSteps(
       const missing = referencesOf(step).find((ref) => !resolve(ref));
       if (missing) {
         // What it refers to failed in an earlier composite: sending it would write a record without its parent.
-        const list = outcomes.get(tag) ?? [];
-        list.push({
-          ref: step.ref,
-          ok: false,
-          code: 'PROCESSING_HALTED',
-          message: `"${missing}" was not written`,
-          fields: [],
-          kind: 'retryable',
-          duplicateIds: [],
-        });
-        outcomes.set(tag, list);
+        addOutcome(outcomes, tag, haltedOutcome(step.ref, missing));
         continue;
       }
       const referenceId = referenceIdFor(tag, step.ref);
@@ -84,11 +61,9 @@ export async function executeSteps(
     );
     response.compositeResponse.forEach((result, index) => {
       const { tag, step } = sent[index]!;
-      const list = outcomes.get(tag) ?? [];
       const outcome = toOutcome(step.ref, result);
       if (outcome.ok && outcome.id) made.set(`${tag}\u0000${step.ref}`, outcome.id);
-      list.push(outcome);
-      outcomes.set(tag, list);
+      addOutcome(outcomes, tag, outcome);
     });
   }
   return outcomes;
@@ -113,12 +88,6 @@ function packGroups(groups: TaggedStep[][]): TaggedStep[][] {
   }
   if (current.length > 0) chunks.push(current);
   return chunks;
-}
-
-function referencesOf(step: PlanStep): string[] {
-  return Object.values(step.fields as Record<string, FieldValue>)
-    .filter((value): value is { ref: string } => value !== null && typeof value === 'object')
-    .map((value) => value.ref);
 }
 
 function referenceIdFor(tag: string, ref: string): string {
@@ -164,38 +133,14 @@ function subrequest(version: string, step: PlanStep, resolve: (ref: string) => s
 }
 
 function toOutcome(ref: string, result: CompositeResponse['compositeResponse'][number]): StepOutcome {
-  if (result.httpStatusCode < 300) {
-    const id = (result.body as { id?: string } | null)?.id ?? null;
-    return { ref, ok: true, id };
-  }
+  if (result.httpStatusCode < 300)
+    return { ref, ok: true, id: (result.body as { id?: string } | null)?.id ?? null };
   const errors = Array.isArray(result.body) ? (result.body as SalesforceError[]) : [];
-  const first = errors[0] ?? {
-    errorCode: `ERROR_HTTP_${result.httpStatusCode}`,
-    message: 'Salesforce refused the request',
-  };
-  const code = first.errorCode ?? first.statusCode ?? 'UNKNOWN_ERROR';
-  return {
+  return failedOutcome(
     ref,
-    ok: false,
-    code,
-    message: first.message,
-    fields: first.fields ?? [],
-    kind: classifyFailure(code),
-    duplicateIds: duplicateIds(first),
-  };
-}
-
-interface SalesforceError {
-  errorCode?: string;
-  statusCode?: string;
-  message: string;
-  fields?: string[];
-  duplicateResult?: { matchResults?: Array<{ matchRecords?: Array<{ record?: { Id?: string } }> }> };
-}
-
-function duplicateIds(error: SalesforceError): string[] {
-  return (error.duplicateResult?.matchResults ?? [])
-    .flatMap((match) => match.matchRecords ?? [])
-    .map((match) => match.record?.Id)
-    .filter((id): id is string => typeof id === 'string');
+    errors[0] ?? {
+      errorCode: `ERROR_HTTP_${result.httpStatusCode}`,
+      message: 'Salesforce refused the request',
+    },
+  );
 }

@@ -1,9 +1,11 @@
-// Coalesces the SOQL reads of concurrent work into composite requests: every query asked for in the same tick
-// travels together, five to a composite (Salesforce's limit), and the same query asked twice is sent once.
+// Coalesces the SOQL reads of concurrent work: every query asked for in the same tick travels together. Queries
+// that differ only in the value they compare are merged into one `IN (…)` query (soql-merge.ts), and what remains
+// goes five to a composite request (Salesforce's limit), so a hundred visitors' identification costs one call.
 import DataLoader from 'dataloader';
 import type { Connection } from 'jsforce';
 import { MAX_QUERIES_PER_COMPOSITE } from './composite.ts';
 import { SalesforceCallError } from './failures.ts';
+import { mergeQueries, splitRows } from './soql-merge.ts';
 
 export type SalesforceRecord = Record<string, unknown> & { Id?: string };
 
@@ -16,43 +18,77 @@ interface QueryResult {
 /** Make one per unit of work: its cache then only dedupes queries of that work, never serves stale rows later. */
 export function createQueryLoader(conn: Connection): DataLoader<string, SalesforceRecord[]> {
   return new DataLoader<string, SalesforceRecord[]>(async (queries) => {
-    const results: Array<SalesforceRecord[] | Error> = [];
-    for (let start = 0; start < queries.length; start += MAX_QUERIES_PER_COMPOSITE) {
-      const slice = queries.slice(start, start + MAX_QUERIES_PER_COMPOSITE);
-      if (slice.length === 1) {
-        // A lone query is the same one call either way; the plain endpoint is simpler to read in logs.
-        const result = await conn.query<SalesforceRecord>(slice[0]!, { autoFetch: false });
-        results.push(result.records.map(stripAttributes));
-        continue;
-      }
-      const response = await conn.requestPost<{
-        compositeResponse: Array<{ body: unknown; httpStatusCode: number }>;
-      }>('/composite', {
-        allOrNone: false,
-        compositeRequest: slice.map((soql, index) => ({
-          method: 'GET',
-          url: `/services/data/v${conn.version}/query?q=${encodeURIComponent(soql)}`,
-          referenceId: `q${index}`,
-        })),
+    const results: Array<SalesforceRecord[] | Error | undefined> = new Array(queries.length);
+    const { merged, single } = mergeQueries(queries);
+    const answers = await runQueries(conn, [...merged.map((m) => m.soql), ...single.map((i) => queries[i]!)]);
+    const fallback: number[] = [];
+    merged.forEach((query, n) => {
+      const answer = answers[n]!;
+      if (answer instanceof Error) for (const member of query.members) results[member.index] = answer;
+      // More rows than one page: rare (many matches per value); ask each query on its own instead.
+      else if (!answer.done) fallback.push(...query.members.map((member) => member.index));
+      else for (const [index, rows] of splitRows(query, answer.records)) results[index] = rows;
+    });
+    single.forEach((index, n) => {
+      const answer = answers[merged.length + n]!;
+      results[index] = answer instanceof Error ? answer : answer.records;
+    });
+    if (fallback.length > 0) {
+      const again = await runQueries(
+        conn,
+        fallback.map((i) => queries[i]!),
+      );
+      fallback.forEach((index, n) => {
+        const answer = again[n]!;
+        results[index] = answer instanceof Error ? answer : answer.records;
       });
-      for (const item of response.compositeResponse) {
-        if (item.httpStatusCode >= 300) {
-          const error = (Array.isArray(item.body) ? item.body[0] : undefined) as
-            | { errorCode?: string; message?: string }
-            | undefined;
-          results.push(
-            new SalesforceCallError(
-              error?.errorCode ?? `ERROR_HTTP_${item.httpStatusCode}`,
-              error?.message ?? 'query failed',
-            ),
-          );
-        } else {
-          results.push((item.body as QueryResult).records.map(stripAttributes));
-        }
+    }
+    return results as Array<SalesforceRecord[] | Error>;
+  });
+}
+
+/** Runs queries five to a composite (one API call each); a lone query goes to the plain endpoint, also one call. */
+async function runQueries(conn: Connection, queries: string[]): Promise<Array<QueryResult | Error>> {
+  const out: Array<QueryResult | Error> = [];
+  for (let start = 0; start < queries.length; start += MAX_QUERIES_PER_COMPOSITE) {
+    const slice = queries.slice(start, start + MAX_QUERIES_PER_COMPOSITE);
+    if (slice.length === 1) {
+      const result = await conn.query<SalesforceRecord>(slice[0]!, { autoFetch: false });
+      out.push({
+        totalSize: result.totalSize,
+        done: result.done,
+        records: result.records.map(stripAttributes),
+      });
+      continue;
+    }
+    const response = await conn.requestPost<{
+      compositeResponse: Array<{ body: unknown; httpStatusCode: number }>;
+    }>('/composite', {
+      allOrNone: false,
+      compositeRequest: slice.map((soql, index) => ({
+        method: 'GET',
+        url: `/services/data/v${conn.version}/query?q=${encodeURIComponent(soql)}`,
+        referenceId: `q${index}`,
+      })),
+    });
+    for (const item of response.compositeResponse) {
+      if (item.httpStatusCode >= 300) {
+        const error = (Array.isArray(item.body) ? item.body[0] : undefined) as
+          | { errorCode?: string; message?: string }
+          | undefined;
+        out.push(
+          new SalesforceCallError(
+            error?.errorCode ?? `ERROR_HTTP_${item.httpStatusCode}`,
+            error?.message ?? 'query failed',
+          ),
+        );
+      } else {
+        const body = item.body as QueryResult;
+        out.push({ ...body, records: body.records.map(stripAttributes) });
       }
     }
-    return results;
-  });
+  }
+  return out;
 }
 
 function stripAttributes(record: SalesforceRecord): SalesforceRecord {

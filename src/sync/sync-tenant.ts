@@ -5,7 +5,7 @@ import type { Prisma } from '../db/open.ts';
 import type { Logger } from '../log.ts';
 import type { CxEvent } from '../mapping/event.ts';
 import { type DmlPlan, type LookupResults, lookupsFor, planEvent } from '../mapping/index.ts';
-import { executeSteps, type StepOutcome } from '../salesforce/composite.ts';
+import { executeSteps, type StepOutcome } from '../salesforce/execute-plan.ts';
 import { callFailureCode, classifyFailure } from '../salesforce/failures.ts';
 import { createQueryLoader, type SalesforceRecord } from '../salesforce/query-loader.ts';
 import { foldEvents } from './fold-events.ts';

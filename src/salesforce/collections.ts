@@ -1,0 +1,196 @@
+// Carries many plans at once, level by level: every record that refers to nothing goes first, in sObject
+// Collections of up to 200 records, five Collections to a composite request (one API call for up to 1,000
+// records); the records that refer to them go next, with the ids now known. 200 new visitors' Leads and Tasks: 2 calls.
+import type { Connection } from 'jsforce';
+import type { FieldValue, PlanStep } from '../mapping/plan.ts';
+import { MAX_QUERIES_PER_COMPOSITE, MAX_SUBREQUESTS_PER_COMPOSITE } from './composite.ts';
+import {
+  addOutcome,
+  failedOutcome,
+  haltedOutcome,
+  NO_AUTO_ASSIGN,
+  referencesOf,
+  type SalesforceError,
+  type StepOutcome,
+  type TaggedStep,
+} from './step-outcome.ts';
+
+/** Salesforce's limit per sObject Collections request. */
+export const MAX_RECORDS_PER_COLLECTION = 200;
+
+type SaveResult = { id?: string; success: boolean; errors: SalesforceError[] };
+
+interface Subrequest {
+  method: 'POST' | 'PATCH';
+  url: string;
+  body: unknown;
+  httpHeaders?: Record<string, string>;
+  /** The steps it carries, in the order of its results. */
+  steps: TaggedStep[];
+  collection: boolean;
+}
+
+export async function executeInCollections(
+  conn: Connection,
+  groups: TaggedStep[][],
+): Promise<Map<string, StepOutcome[]>> {
+  const outcomes = new Map<string, StepOutcome[]>();
+  const made = new Map<string, string>();
+  const key = (tag: string, ref: string) => `${tag}\u0000${ref}`;
+  for (const level of levels(groups)) {
+    const ready: TaggedStep[] = [];
+    for (const tagged of level) {
+      const missing = referencesOf(tagged.step).find((ref) => !made.has(key(tagged.tag, ref)));
+      if (missing) addOutcome(outcomes, tagged.tag, haltedOutcome(tagged.step.ref, missing));
+      else ready.push(tagged);
+    }
+    const resolve = (tag: string, fields: Record<string, FieldValue>) =>
+      Object.fromEntries(
+        Object.entries(fields).map(([name, value]) =>
+          value !== null && typeof value === 'object'
+            ? [name, made.get(key(tag, value.ref))!]
+            : [name, value],
+        ),
+      );
+    const subrequests = toSubrequests(conn.version, ready, resolve);
+    for (const chunk of packSubrequests(subrequests)) {
+      const response = await conn.requestPost<{
+        compositeResponse: Array<{ body: unknown; httpStatusCode: number }>;
+      }>(
+        '/composite',
+        {
+          allOrNone: false,
+          collateSubrequests: false,
+          compositeRequest: chunk.map(({ method, url, body, httpHeaders }, index) => ({
+            method,
+            url,
+            body,
+            httpHeaders,
+            referenceId: `s${index}`,
+          })),
+        },
+        { headers: NO_AUTO_ASSIGN },
+      );
+      response.compositeResponse.forEach((result, index) => {
+        const sub = chunk[index]!;
+        const failedWhole = result.httpStatusCode >= 300;
+        const results: Array<SaveResult | undefined> =
+          sub.collection && !failedWhole ? (result.body as SaveResult[]) : [];
+        sub.steps.forEach(({ tag, step }, n) => {
+          let outcome: StepOutcome;
+          if (failedWhole) {
+            const errors = Array.isArray(result.body) ? (result.body as SalesforceError[]) : [];
+            outcome = failedOutcome(
+              step.ref,
+              errors[0] ?? { errorCode: `ERROR_HTTP_${result.httpStatusCode}`, message: 'refused' },
+            );
+          } else if (!sub.collection) {
+            outcome = { ref: step.ref, ok: true, id: (result.body as { id?: string }).id ?? null };
+          } else {
+            const saved = results[n];
+            outcome = saved?.success
+              ? { ref: step.ref, ok: true, id: saved.id ?? null }
+              : failedOutcome(
+                  step.ref,
+                  saved?.errors[0] ?? { errorCode: 'UNKNOWN_ERROR', message: 'no result for this record' },
+                );
+          }
+          if (outcome.ok && outcome.id) made.set(key(tag, step.ref), outcome.id);
+          addOutcome(outcomes, tag, outcome);
+        });
+      });
+    }
+  }
+  return outcomes;
+}
+
+/** Steps by depth: a step goes one level after the deepest step it refers to. */
+function levels(groups: TaggedStep[][]): TaggedStep[][] {
+  const out: TaggedStep[][] = [];
+  for (const group of groups) {
+    const depth = new Map<string, number>();
+    for (const tagged of group) {
+      const d = Math.max(-1, ...referencesOf(tagged.step).map((ref) => depth.get(ref) ?? -1)) + 1;
+      depth.set(tagged.step.ref, d);
+      if (!out[d]) out[d] = [];
+      out[d].push(tagged);
+    }
+  }
+  return out;
+}
+
+function toSubrequests(
+  version: string,
+  steps: TaggedStep[],
+  resolve: (tag: string, fields: Record<string, FieldValue>) => Record<string, unknown>,
+): Subrequest[] {
+  const base = `/services/data/v${version}`;
+  const out: Subrequest[] = [];
+  const creates: TaggedStep[] = [];
+  const updates: TaggedStep[] = [];
+  for (const tagged of steps) {
+    const step: PlanStep = tagged.step;
+    if (step.op === 'create') creates.push(tagged);
+    else if (step.op === 'update') updates.push(tagged);
+    // Files go one by one: blob bodies do not belong in Collections.
+    else
+      out.push({
+        method: 'POST',
+        url: `${base}/sobjects/ContentVersion`,
+        body: resolve(tagged.tag, step.fields),
+        steps: [tagged],
+        collection: false,
+      });
+  }
+  for (let i = 0; i < creates.length; i += MAX_RECORDS_PER_COLLECTION) {
+    const chunk = creates.slice(i, i + MAX_RECORDS_PER_COLLECTION);
+    out.push({
+      method: 'POST',
+      url: `${base}/composite/sobjects`,
+      httpHeaders: NO_AUTO_ASSIGN,
+      body: {
+        allOrNone: false,
+        records: chunk.map(({ tag, step }) => ({
+          attributes: { type: (step as { object: string }).object },
+          ...resolve(tag, step.fields),
+        })),
+      },
+      steps: chunk,
+      collection: true,
+    });
+  }
+  for (let i = 0; i < updates.length; i += MAX_RECORDS_PER_COLLECTION) {
+    const chunk = updates.slice(i, i + MAX_RECORDS_PER_COLLECTION);
+    out.push({
+      method: 'PATCH',
+      url: `${base}/composite/sobjects`,
+      httpHeaders: NO_AUTO_ASSIGN,
+      body: {
+        allOrNone: false,
+        records: chunk.map(({ tag, step }) => {
+          const update = step as Extract<PlanStep, { op: 'update' }>;
+          return { attributes: { type: update.object }, id: update.id, ...resolve(tag, update.fields) };
+        }),
+      },
+      steps: chunk,
+      collection: true,
+    });
+  }
+  return out;
+}
+
+/** At most 25 subrequests per composite, and at most 5 of them Collections. */
+function packSubrequests(subrequests: Subrequest[]): Subrequest[][] {
+  const chunks: Subrequest[][] = [];
+  let current: Subrequest[] = [];
+  for (const sub of subrequests) {
+    const collections = current.filter((s) => s.collection).length + (sub.collection ? 1 : 0);
+    if (current.length === MAX_SUBREQUESTS_PER_COMPOSITE || collections > MAX_QUERIES_PER_COMPOSITE) {
+      chunks.push(current);
+      current = [];
+    }
+    current.push(sub);
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}

@@ -1,0 +1,19 @@
+// Writes the plans of one round: a few chats go as composite subrequests with references between their steps (a
+// new visitor's Lead, Task and files in one call); many chats go level by level in sObject Collections. Whichever
+// takes fewer calls.
+import type { Connection } from 'jsforce';
+import { executeInCollections } from './collections.ts';
+import { executeInComposites, MAX_SUBREQUESTS_PER_COMPOSITE } from './composite.ts';
+import type { StepOutcome, TaggedStep } from './step-outcome.ts';
+
+export type { StepOutcome, TaggedStep } from './step-outcome.ts';
+
+export async function executeSteps(
+  conn: Connection,
+  groups: TaggedStep[][],
+): Promise<Map<string, StepOutcome[]>> {
+  const steps = groups.reduce((sum, group) => sum + group.length, 0);
+  return steps <= MAX_SUBREQUESTS_PER_COMPOSITE
+    ? executeInComposites(conn, groups)
+    : executeInCollections(conn, groups);
+}
