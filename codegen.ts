@@ -4,7 +4,7 @@ import type { CodegenConfig } from '@graphql-codegen/cli';
 
 const config: CodegenConfig = {
   schema: 'schema.graphql',
-  documents: ['test/**/*.ts', 'examples/**/*.ts', '!test/generated/**'],
+  documents: ['test/**/*.ts', 'examples/**/*.ts', 'bench/**/*.ts', '!test/generated/**'],
   ignoreNoDocuments: true,
   // ESM: generated files import each other with extensions.
   emitLegacyCommonJSImports: false,

@@ -55,17 +55,22 @@ export async function startDemo(app: App, port: number): Promise<Demo> {
     key = (await createApiKey(db.prisma, { tenantId: tenant.id, role: 'ADMIN', name: 'demo key' })).key;
     writeFileSync(keyFile, `${key}\n`, { mode: 0o600 });
   }
-  const view = await connections.view(tenant.id);
-  if (view.status !== 'CONNECTED') {
-    // The same OAuth web-server flow an admin follows, approved at once by the sandbox.
-    const { authorizationUrl } = await connections.start(tenant.id, 'SYSTEM');
-    const response = await fetch(authorizationUrl, { redirect: 'manual' });
-    const location = response.headers.get('location');
-    if (!location) throw new Error(`the sandbox did not redirect (HTTP ${response.status})`);
-    await connections.complete(new URL(location).searchParams);
-  }
+  if ((await connections.view(tenant.id)).status !== 'CONNECTED') await connectThroughSandbox(app, tenant.id);
   log.info({ sandbox: sandbox.url }, 'demo sandbox running');
   return { sandbox, key, tenantId: tenant.id };
+}
+
+/**
+ * The OAuth web-server flow an admin follows (system configuration), approved at once by a sandbox started with
+ * autoApprove: the authorization URL redirects to our callback with a code, which completes the connection.
+ */
+export async function connectThroughSandbox(app: App, tenantId: string): Promise<void> {
+  const { connections } = app.services;
+  const { authorizationUrl } = await connections.start(tenantId, 'SYSTEM');
+  const response = await fetch(authorizationUrl, { redirect: 'manual' });
+  const location = response.headers.get('location');
+  if (!location) throw new Error(`the sandbox did not redirect (HTTP ${response.status})`);
+  await connections.complete(new URL(location).searchParams);
 }
 
 async function ignoreExisting(promise: Promise<unknown>) {

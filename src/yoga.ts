@@ -4,20 +4,28 @@ import { GraphQLError } from 'graphql';
 import { createYoga, type Plugin, useReadinessCheck } from 'graphql-yoga';
 import { authenticate } from './auth/authenticate.ts';
 import { AuthError } from './auth/viewer.ts';
+import { withNonEmptySelect } from './db/non-empty-select.ts';
 import type { Database } from './db/open.ts';
 import type { Context } from './graphql/context.ts';
+import { useQueryLimits } from './graphql/plugins/use-query-limits.ts';
 import { useRequestLog } from './graphql/plugins/use-request-log.ts';
 import { schema } from './graphql/schema.ts';
 import type { Logger } from './log.ts';
 import type { Services } from './services.ts';
 
+/** Larger bodies are refused with 413 before they are read whole. Batching stays off (Yoga's default). */
+export const MAX_REQUEST_BODY_BYTES = 48 * 1024 * 1024;
+
 export function buildYoga(deps: { db: Database; services: Services; log: Logger; routes?: Plugin[] }) {
   const { db, services, log } = deps;
+  const prisma = withNonEmptySelect(db.prisma);
   return createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/healthz',
     landingPage: false,
+    // One attachment at the 25 MB cap is 33.3 MB as base64: it must reach recordChat's checks, which name the field.
+    maxRequestBodySize: MAX_REQUEST_BODY_BYTES,
     graphiql: {
       title: 'CloudCX Salesforce connector',
       defaultQuery: '{ viewer { role tenant { slug name } } }',
@@ -45,7 +53,7 @@ export function buildYoga(deps: { db: Database; services: Services; log: Logger;
           prisma: db.prisma,
           verifyJwt: services.verifyJwt,
         });
-        return { viewer, prisma: db.prisma, db, services, log, requestId };
+        return { viewer, prisma, db, services, log, requestId };
       } catch (error) {
         if (!(error instanceof AuthError)) throw error;
         throw new GraphQLError(error.message, {
@@ -64,6 +72,7 @@ export function buildYoga(deps: { db: Database; services: Services; log: Logger;
           await db.sql.query('SELECT 1');
         },
       }),
+      useQueryLimits({ maxDepth: 10, maxCost: 10_000, maxAliases: 20 }),
       useRequestLog(),
       ...(deps.routes ?? []),
     ],

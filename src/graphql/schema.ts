@@ -7,6 +7,8 @@ import './types/platform-app.ts';
 import './types/salesforce-connection.ts';
 import './types/sync-record.ts';
 import './types/record-chat.ts';
+import './types/backfill.ts';
+import './types/salesforce-customer.ts';
 import './types/mapping.ts';
 import './types/settings.ts';
 import './types/plan-chat.ts';

@@ -180,6 +180,29 @@ describe('web chat, sales setup', () => {
   });
 });
 
+describe('attachments, sales setup', () => {
+  it('attaches the chat\'s files to its Task, in the same 2 calls', async () => {
+    const record = await org.recordChat({
+      chatId: 'chat-files',
+      event: 'ENDED',
+      visitor: { name: 'Files', email: 'files@example.com' },
+      agent,
+      startedAt: started,
+      endedAt: ended,
+      attachments: [{ name: 'quote.pdf', contentType: 'application/pdf', base64: Buffer.from('%PDF quote').toString('base64') }],
+      waitSeconds: 20,
+    });
+    expect(record.status).toBe('SYNCED');
+    const [lead] = await org.sandbox.control.records('Lead', { Email: 'files@example.com' });
+    const [task] = await org.sandbox.control.records('Task', { WhoId: lead.Id });
+    const [link] = await org.sandbox.control.records('ContentDocumentLink', { LinkedEntityId: task.Id });
+    const [version] = await org.sandbox.control.records('ContentVersion', { ContentDocumentId: link.ContentDocumentId });
+    expect(version.Title).toBe('quote.pdf');
+    expect(Buffer.from(version.VersionData, 'base64').toString()).toBe('%PDF quote');
+    expect(await apiCalls()).toBe(2);
+  });
+});
+
 describe('inbox, sales setup', () => {
   it("records a new conversation as a Lead and a Task with the conversation's subject", async () => {
     const record = await org.recordConversation({

@@ -28,7 +28,7 @@ const ConversationEventKind = builder.enumType('ConversationEventKind', {
 
 const MessageAuthor = builder.enumType('MessageAuthor', { values: ['VISITOR', 'AGENT', 'SYSTEM'] as const });
 
-const VisitorInput = builder.inputType('VisitorInput', {
+export const VisitorInput = builder.inputType('VisitorInput', {
   fields: (t) => ({
     name: t.string({ description: 'Full name as the visitor gave it.' }),
     firstName: t.string(),

@@ -31,10 +31,11 @@ export const contentVersion: ObjectDef = {
     textarea('Description', 'Description', 1000),
     // Set by Salesforce, or given to add a version to an existing document.
     reference('ContentDocumentId', 'ContentDocument ID', ['ContentDocument'], 'ContentDocument', createOnly),
+    // Files can be added to activities (Tasks) as well as to records with a feed.
     reference(
       'FirstPublishLocationId',
       'First Publish Location ID',
-      ['Account', 'Case', 'Contact', 'Lead', 'User'],
+      ['Account', 'Case', 'Contact', 'Lead', 'Task', 'User'],
       'FirstPublishLocation',
       createOnly,
     ),
@@ -90,7 +91,7 @@ export const contentDocumentLink: ObjectDef = {
     reference(
       'LinkedEntityId',
       'Linked Entity ID',
-      ['Account', 'Case', 'Contact', 'Lead', 'User'],
+      ['Account', 'Case', 'Contact', 'Lead', 'Task', 'User'],
       'LinkedEntity',
       {
         nillable: false,

@@ -1,0 +1,327 @@
+// The agent console's customer view: the Lead, Contact or Account a visitor is in the tenant's org, with the fields the
+// mapping shows in that section, the rule that found it and a link to open it. Every agent's console asks for every
+// chat at once, so an ask goes
+//   answer cache (30 s) -> the tenant's DataLoader, collecting a burst of asks (quiet-window.ts)
+//   -> coalesced reads (one query per rule for many visitors, by Id for visitors CloudCX recorded before)
+//   -> composites of five queries -> identify() per visitor, as the sync does.
+import DataLoader from 'dataloader';
+import type { Prisma } from '../db/open.ts';
+import type { CompiledMapping, IdentifiedObject } from '../mapping/compile.ts';
+import type { CxEvent, Section } from '../mapping/event.ts';
+import { identify } from '../mapping/identify.ts';
+import { identifyKey, identifyObjects, type LookupResults } from '../mapping/lookups.ts';
+import { buildContext, type SourceContext } from '../mapping/sources.ts';
+import {
+  asConnectionUnavailable,
+  ConnectionUnavailableError,
+  type SalesforceConnections,
+} from '../salesforce/connections.ts';
+import type { SalesforceRecord } from '../salesforce/query-loader.ts';
+import type { Services } from '../services.ts';
+import { type ActiveMapping, activeMapping } from '../sync/mapping-versions.ts';
+import { normalizeVisitorKey } from '../sync/visitor-key.ts';
+import { AnswerCache } from './answer-cache.ts';
+import { type CoalescedRead, coalesceReads, type Want } from './coalesce-reads.ts';
+import { runQueries } from './composite-queries.ts';
+import { type QuietWindow, quietWindow } from './quiet-window.ts';
+
+/** How long an answer is served again: a console's refresh, or another agent on the same visitor, costs nothing. */
+export const ANSWER_TTL_MS = 30_000;
+export const MAX_CACHED_ANSWERS = 10_000;
+/** A tenant's batch is sent once no ask arrived for this long... */
+export const BATCH_QUIET_MS = 25;
+/** ...or this long after its first ask. */
+export const BATCH_MAX_WAIT_MS = 200;
+
+export type Visitor = CxEvent['visitor'];
+
+export interface CustomerField {
+  name: string;
+  value: string | null;
+}
+
+export interface CustomerMatch {
+  object: IdentifiedObject;
+  id: string;
+  /** The identification rule that found it, or `known` when CloudCX recorded this visitor to it. */
+  rule: string;
+  url: string;
+  fields: CustomerField[];
+}
+
+export interface CustomerAnswer {
+  connected: boolean;
+  matches: CustomerMatch[];
+  readAt: Date;
+}
+
+interface Ask {
+  section: Section;
+  visitor: Visitor;
+  mapping: CompiledMapping;
+}
+
+type KnownIds = Partial<Record<IdentifiedObject, string>>;
+
+const views = new WeakMap<Services, CustomerView>();
+
+/** The view of one running service, made on first use. */
+export function customerViewFor(services: Services, prisma: Prisma): CustomerView {
+  let view = views.get(services);
+  if (!view) {
+    view = new CustomerView({ prisma, connections: services.connections });
+    views.set(services, view);
+  }
+  return view;
+}
+
+export class CustomerView {
+  readonly #answers = new AnswerCache<Promise<CustomerAnswer>>({
+    ttlMs: ANSWER_TTL_MS,
+    maxEntries: MAX_CACHED_ANSWERS,
+  });
+  /** One per tenant: a batch never mixes two tenants' visitors, connections or orgs. */
+  readonly #loaders = new Map<string, { loader: DataLoader<Ask, CustomerAnswer>; window: QuietWindow }>();
+  /** Reads of a tenant's active mapping under way: many consoles at once share one. */
+  readonly #mappings = new Map<string, Promise<ActiveMapping>>();
+
+  constructor(private readonly deps: { prisma: Prisma; connections: SalesforceConnections }) {}
+
+  async find(tenantId: string, section: Section, visitor: Visitor): Promise<CustomerAnswer> {
+    const clean = cleanVisitor(visitor);
+    const { compiled: mapping } = await this.#activeMapping(tenantId);
+    // The mapping's version is part of the key: a newly published mapping is never answered from the old one.
+    const key = [tenantId, mapping.version, section, JSON.stringify(clean)].join('\u0000');
+    const cached = this.#answers.get(key);
+    if (cached) return cached;
+    const { loader, window } = this.#loader(tenantId);
+    const answer = loader.load({ section, visitor: clean, mapping });
+    window.touch();
+    this.#answers.set(key, answer);
+    // Only answers read from the org are kept: "not connected" ends as soon as an admin connects.
+    answer.then(
+      (found) => {
+        if (!found.connected) this.#answers.forget(key, answer);
+      },
+      () => this.#answers.forget(key, answer),
+    );
+    return answer;
+  }
+
+  #activeMapping(tenantId: string): Promise<ActiveMapping> {
+    const pending = this.#mappings.get(tenantId);
+    if (pending) return pending;
+    const read = activeMapping(this.deps.prisma, tenantId).finally(() => this.#mappings.delete(tenantId));
+    this.#mappings.set(tenantId, read);
+    return read;
+  }
+
+  #loader(tenantId: string) {
+    let entry = this.#loaders.get(tenantId);
+    if (!entry) {
+      const window = quietWindow({ quietMs: BATCH_QUIET_MS, maxWaitMs: BATCH_MAX_WAIT_MS });
+      const loader = new DataLoader<Ask, CustomerAnswer>(
+        (asks) => window.track(this.#answerAll(tenantId, asks)),
+        {
+          // The answer cache above keeps answers; a loader's own cache would keep them forever.
+          cache: false,
+          batchScheduleFn: window.schedule,
+        },
+      );
+      entry = { loader, window };
+      this.#loaders.set(tenantId, entry);
+    }
+    return entry;
+  }
+
+  async #answerAll(tenantId: string, asks: readonly Ask[]): Promise<Array<CustomerAnswer | Error>> {
+    const readAt = new Date();
+    console.error('BATCH', Date.now() % 100000, asks.length);
+    const notConnected = () => asks.map(() => ({ connected: false, matches: [], readAt }));
+    try {
+      const session = await this.deps.connections.forTenant(tenantId);
+      const known = await this.#knownIds(tenantId, asks);
+      const events = asks.map((ask) => consoleEvent(tenantId, ask));
+      const contexts = events.map(buildContext);
+      const found = await readAll(session.conn, asks, contexts, known);
+      return asks.map((ask, i) => {
+        const result = found[i]!;
+        if (result instanceof Error) return result;
+        const matches = objectsShown(ask, events[i]!).flatMap((object) => {
+          const lookups: LookupResults = {
+            records: result.records,
+            connectingUserId: session.userId,
+            known: knownFields(result.known),
+          };
+          const match = identify(ask.mapping, object, contexts[i]!, lookups, []);
+          if (!match) return [];
+          const fields = (ask.mapping.display[ask.section][object] ?? []).map((name) => ({
+            name,
+            value: display(match.record?.[name]),
+          }));
+          const url = `${session.conn.instanceUrl}/lightning/r/${object}/${match.id}/view`;
+          return [{ object, id: match.id, rule: match.rule, url, fields }];
+        });
+        return { connected: true, matches, readAt };
+      });
+    } catch (error) {
+      if (error instanceof ConnectionUnavailableError || asConnectionUnavailable(error))
+        return notConnected();
+      throw error;
+    }
+  }
+
+  /** The Lead, Contact and Account ids CloudCX recorded each visitor to (the sync's VisitorLink), in one read. */
+  async #knownIds(tenantId: string, asks: readonly Ask[]): Promise<KnownIds[]> {
+    const keys = asks.map((ask) => normalizeVisitorKey(ask.visitor));
+    const wanted = [...new Set(keys.filter((key): key is string => key !== null))];
+    const links = wanted.length
+      ? await this.deps.prisma.visitorLink.findMany({
+          where: { tenantId, visitorKey: { in: wanted } },
+          select: { visitorKey: true, sobjectType: true, salesforceId: true },
+        })
+      : [];
+    const byKey = new Map<string, KnownIds>();
+    for (const link of links) {
+      if (link.sobjectType !== 'Lead' && link.sobjectType !== 'Contact' && link.sobjectType !== 'Account')
+        continue;
+      const ids = byKey.get(link.visitorKey) ?? {};
+      ids[link.sobjectType] = link.salesforceId;
+      byKey.set(link.visitorKey, ids);
+    }
+    return keys.map((key) => ({ ...(key ? byKey.get(key) : undefined) }));
+  }
+}
+
+interface Found {
+  /** Rows per `identify:<Object>:<rule>`, as identify() reads them. */
+  records: Record<string, SalesforceRecord[]>;
+  /** The known ids whose record the org still has. */
+  known: KnownIds;
+}
+
+/**
+ * Reads what every ask needs in as few calls as possible: one round of coalesced reads, and a second only when a
+ * known record is gone (then its visitor is identified by the rules) or a coalesced read came back full (then each
+ * of its visitors is read alone, with the sync's own limit).
+ */
+async function readAll(
+  conn: Parameters<typeof runQueries>[0],
+  asks: readonly Ask[],
+  contexts: readonly SourceContext[],
+  known: readonly KnownIds[],
+): Promise<Array<Found | Error>> {
+  const found: Array<Found | Error> = asks.map((_ask, i) => ({ records: {}, known: { ...known[i] } }));
+  const ruleWants = (asker: number, object: IdentifiedObject): Want[] => {
+    const { mapping, section } = asks[asker]!;
+    const context = contexts[asker]!;
+    return (mapping.identification[object]?.rules ?? []).map((rule) => ({
+      asker,
+      mapping,
+      section,
+      object,
+      by: { rule, context },
+    }));
+  };
+  const first: Want[] = asks.flatMap((ask, asker) =>
+    identifyObjects(ask.mapping, consoleEvent('', ask)).flatMap((object) => {
+      const knownId = known[asker]![object];
+      if (!knownId) return ruleWants(asker, object);
+      const { mapping, section } = ask;
+      return [{ asker, mapping, section, object, by: { knownId } }];
+    }),
+  );
+  const again: CoalescedRead[] = [];
+  const gone: Want[] = [];
+  const file = (
+    reads: readonly CoalescedRead[],
+    results: Awaited<ReturnType<typeof runQueries>>,
+    lastRound: boolean,
+  ) => {
+    reads.forEach((read, index) => {
+      const rows = results[index]!;
+      if (!lastRound && !(rows instanceof Error) && read.truncated(rows)) {
+        for (const want of read.wants) again.push(...coalesceReads([want]));
+        return;
+      }
+      for (const want of read.wants) {
+        const entry = found[want.asker]!;
+        if (entry instanceof Error) continue;
+        if (rows instanceof Error) {
+          found[want.asker] = rows;
+          continue;
+        }
+        const mine = read.rowsFor(want, rows);
+        if ('knownId' in want.by && mine.length === 0 && !lastRound) {
+          // Deleted or merged in the org since: identify the visitor by the rules instead.
+          delete entry.known[want.object];
+          gone.push(...ruleWants(want.asker, want.object));
+          continue;
+        }
+        entry.records[identifyKey(want.object, read.rule)] = mine;
+      }
+    });
+  };
+  const round1 = coalesceReads(first);
+  file(
+    round1,
+    await runQueries(
+      conn,
+      round1.map((read) => read.soql),
+    ),
+    false,
+  );
+  const round2 = [...again, ...coalesceReads(gone)];
+  if (round2.length > 0)
+    file(
+      round2,
+      await runQueries(
+        conn,
+        round2.map((read) => read.soql),
+      ),
+      true,
+    );
+  return found;
+}
+
+/** Objects the section identifies, those with display fields first in the mapping's order. */
+function objectsShown(ask: Ask, event: CxEvent): IdentifiedObject[] {
+  const identified = identifyObjects(ask.mapping, event);
+  const displayed = Object.keys(ask.mapping.display[ask.section]) as IdentifiedObject[];
+  return [
+    ...displayed.filter((object) => identified.includes(object)),
+    ...identified.filter((object) => !displayed.includes(object)),
+  ];
+}
+
+/** The event identification sees: the console knows the visitor and the section, nothing of a chat. */
+function consoleEvent(tenantId: string, ask: Ask): CxEvent {
+  return {
+    kind: ask.section === 'webChat' ? 'chat.started' : 'conversation.started',
+    id: 'console',
+    tenantId,
+    visitor: ask.visitor,
+  };
+}
+
+function cleanVisitor(visitor: Visitor): Visitor {
+  const clean: Visitor = {};
+  for (const field of ['name', 'firstName', 'lastName', 'email', 'phone', 'company'] as const) {
+    const value = visitor[field]?.trim();
+    if (value) clean[field] = value;
+  }
+  return clean;
+}
+
+function knownFields(known: KnownIds): NonNullable<LookupResults['known']> {
+  return {
+    ...(known.Lead ? { leadId: known.Lead } : {}),
+    ...(known.Contact ? { contactId: known.Contact } : {}),
+    ...(known.Account ? { accountId: known.Account } : {}),
+  };
+}
+
+function display(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}

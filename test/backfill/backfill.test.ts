@@ -1,0 +1,172 @@
+// Backfill: historical chats in batches, over GraphQL and with `cx-salesforce backfill`, recorded once each in the
+// sandbox however often they are sent, and resumable after an interruption.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBackfillCommand } from '../../src/cli/backfill.ts';
+import type { CliIo } from '../../src/cli/command.ts';
+import { graphql } from '../generated/gql.ts';
+import type { RecordChatInput } from '../generated/graphql.ts';
+import { type ConnectedTenant, startConnectedTenant } from '../support/connected-tenant.ts';
+import { graphqlError } from '../support/graphql-errors.ts';
+
+const BackfillChats = graphql(`
+  mutation BackfillChats($input: BackfillChatsInput!) {
+    backfillChats(input: $input) {
+      __typename
+      ... on MutationBackfillChatsSuccess {
+        data {
+          accepted
+          duplicates
+          rejected {
+            index
+            field
+            message
+          }
+          syncRecordIds
+        }
+      }
+      ... on InvalidInputError {
+        message
+        field
+      }
+    }
+  }
+`);
+
+let org: ConnectedTenant;
+beforeAll(async () => {
+  org = await startConnectedTenant({ sync: { batchSize: 200 } });
+});
+afterAll(() => org?.close());
+
+const at = '2025-03-01T09:00:00.000Z';
+function chat(n: number, prefix: string): RecordChatInput {
+  return {
+    chatId: `${prefix}-${n}`,
+    event: 'ENDED',
+    channel: 'Website',
+    visitor: { name: `Visitor ${n}`, email: `${prefix}-${n}@history.example` },
+    startedAt: at,
+    endedAt: at,
+    messages: [{ at, from: 'VISITOR', text: `Question ${n}` }],
+  };
+}
+
+async function tasksOf(prefix: string) {
+  const tasks = await org.sandbox.control.records('Task');
+  return tasks.filter((t: { Description?: string }) => t.Description?.includes(`Chat ID: ${prefix}-`));
+}
+
+describe('backfillChats', () => {
+  it('answers what it accepted, what it had already and what it refused, by index and field', async () => {
+    const client = org.service.client(org.keys.INTEGRATION);
+    const chats: RecordChatInput[] = [
+      chat(1, 'api'),
+      { ...chat(2, 'api'), attachments: [{ name: 'a.txt', base64: 'not base64!' }] },
+      chat(3, 'api'),
+    ];
+    const first = await client.request(BackfillChats, { input: { chats } });
+    expect(first.backfillChats).toMatchObject({
+      __typename: 'MutationBackfillChatsSuccess',
+      data: {
+        accepted: 2,
+        duplicates: 0,
+        rejected: [
+          { index: 1, field: 'attachments[0].base64', message: 'Attachment "a.txt" is not valid base64.' },
+        ],
+      },
+    });
+    const again = await client.request(BackfillChats, { input: { chats } });
+    if (again.backfillChats.__typename !== 'MutationBackfillChatsSuccess') throw new Error('refused');
+    expect(again.backfillChats.data).toMatchObject({ accepted: 0, duplicates: 2 });
+    expect(again.backfillChats.data.syncRecordIds).toEqual(
+      first.backfillChats.__typename === 'MutationBackfillChatsSuccess'
+        ? first.backfillChats.data.syncRecordIds
+        : [],
+    );
+  });
+
+  it('takes at most 1,000 chats a request', async () => {
+    const chats = Array.from({ length: 1001 }, (_, n) => chat(n, 'too-many'));
+    const result = await org.service.client(org.keys.ADMIN).request(BackfillChats, { input: { chats } });
+    expect(result.backfillChats).toEqual({
+      __typename: 'InvalidInputError',
+      field: 'chats',
+      message: 'At most 1000 chats per request; this one has 1001.',
+    });
+  });
+
+  it('is for admins and integrations, not agents', async () => {
+    const error = await graphqlError(
+      org.service.client(org.keys.AGENT).request(BackfillChats, { input: { chats: [chat(1, 'agent')] } }),
+    );
+    expect(error).toMatchObject({ code: 'FORBIDDEN' });
+  });
+});
+
+describe('cx-salesforce backfill', () => {
+  const CHATS = 200;
+  const file = 'history.ndjson';
+  const lines = Array.from({ length: CHATS }, (_, n) => JSON.stringify(chat(n, 'cli')));
+  // Line 51 is not JSON, line 102 names an event that does not exist: reported and skipped.
+  lines.splice(50, 0, '{"chatId": "broken"');
+  lines.splice(101, 0, JSON.stringify({ ...chat(999, 'cli'), event: 'FINISHED' }));
+  const ndjson = `${lines.join('\n')}\n`;
+
+  function io() {
+    const out: string[] = [];
+    const err: string[] = [];
+    const cli: CliIo = {
+      stdout: (text) => void out.push(text),
+      stderr: (text) => void err.push(text),
+      readFile: async () => ndjson,
+    };
+    return { cli, out: () => out.join(''), err: () => err.join('') };
+  }
+
+  const args = () => [file, '--url', `${org.service.url}/graphql`, '--key', org.keys.INTEGRATION];
+  const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+  it('resumes after an interruption: every chat is one Task however often the file is sent', async () => {
+    await org.sandbox.control.resetApiCalls();
+    // The connection drops after the first two batches.
+    let requests = 0;
+    const interrupted = createBackfillCommand({
+      env: () => ({}),
+      sleep,
+      fetch: (input, init) => {
+        if (++requests > 2)
+          return Promise.reject(new TypeError('fetch failed', { cause: { code: 'ECONNRESET' } }));
+        return fetch(input, init);
+      },
+    });
+    const first = io();
+    expect(await interrupted.run([...args(), '--batch', '50'], first.cli)).toBe(2);
+    expect(first.out()).toContain('history.ndjson:51  not JSON:');
+    expect(first.out()).toContain('sent 100/201 chats: 100 accepted, 0 duplicates, 0 rejected');
+    expect(first.err()).toContain('cannot reach');
+    expect(first.err()).toContain('100 of 201 chats were sent; run the same command again to resume.');
+
+    const command = createBackfillCommand({ env: () => ({}), sleep, fetch: (...a) => fetch(...a) });
+    const second = io();
+    expect(await command.run([...args(), '--batch', '50', '--poll', '0.2'], second.cli)).toBe(1);
+    expect(second.out()).toContain(
+      'history.ndjson:102  event  Value "FINISHED" does not exist in "ChatEventKind" enum.',
+    );
+    expect(second.out()).toContain('sent 200/201 chats: 100 accepted, 100 duplicates, 0 rejected');
+    expect(second.out()).toContain(
+      'history.ndjson: 200 chats sent (100 accepted, 100 duplicates, 0 rejected, 2 bad lines); 200 synced, 0 dead',
+    );
+    expect(await tasksOf('cli')).toHaveLength(CHATS);
+    const calls = await org.sandbox.control.apiCalls();
+    console.info(
+      `backfill of ${CHATS} chats (new visitors): ${calls.total} Salesforce API calls`,
+      calls.byEndpoint,
+    );
+
+    const third = io();
+    expect(await command.run([...args(), '--poll', '0.2'], third.cli)).toBe(1);
+    expect(third.out()).toContain('sent 200/201 chats: 0 accepted, 200 duplicates, 0 rejected');
+    expect(await tasksOf('cli')).toHaveLength(CHATS);
+    expect((await org.sandbox.control.apiCalls()).total).toBe(calls.total);
+  }, 120_000);
+});
