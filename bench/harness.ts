@@ -35,12 +35,19 @@ export async function startBenchOrg(options: { mapping?: string; slug?: string }
     DEMO: '0',
   });
   const app = await createApp(config, { sync: { batchSize: 200, pollingIntervalSeconds: 0.5 } });
-  await sandbox.control.createConnectedApp({ ...CLIENT, callbackUrls: [app.services.connections.callbackUrl] });
+  await sandbox.control.createConnectedApp({
+    ...CLIENT,
+    callbackUrls: [app.services.connections.callbackUrl],
+  });
   await app.services.connections.apps.setSystem({ ...CLIENT, loginUrl: sandbox.url });
-  const tenant = await app.db.prisma.tenant.create({ data: { slug: options.slug ?? 'bench', name: 'Bench' } });
+  const tenant = await app.db.prisma.tenant.create({
+    data: { slug: options.slug ?? 'bench', name: 'Bench' },
+  });
   await connectThroughSandbox(app, tenant.id);
-  if (options.mapping) await publishMapping(app.db.prisma, { tenantId: tenant.id, yaml: options.mapping, author: 'bench' });
-  const key = (await createApiKey(app.db.prisma, { tenantId: tenant.id, role: 'INTEGRATION', name: 'bench' })).key;
+  if (options.mapping)
+    await publishMapping(app.db.prisma, { tenantId: tenant.id, yaml: options.mapping, author: 'bench' });
+  const key = (await createApiKey(app.db.prisma, { tenantId: tenant.id, role: 'INTEGRATION', name: 'bench' }))
+    .key;
   const client = new GraphQLClient('http://bench/graphql', {
     headers: { authorization: `Bearer ${key}` },
     fetch: ((input: string, init: RequestInit) => app.yoga.fetch(input, init)) as typeof fetch,

@@ -25,7 +25,10 @@ export async function createApp(
   options: { log?: Logger; sync?: SyncOptions } = {},
 ): Promise<App> {
   const log = options.log ?? createLogger(config.logLevel);
-  const db = await openDatabase(config);
+  const db = await openDatabase({
+    ...config,
+    onConnectionLost: (error) => log.warn({ err: error }, 'database connection lost; the pool reconnects'),
+  });
   if (db.appliedMigrations.length > 0) log.info({ migrations: db.appliedMigrations }, 'database migrated');
   const secrets = loadSecretBox(config, log);
   const connections = new SalesforceConnections({ prisma: db.prisma, secrets, config, log });

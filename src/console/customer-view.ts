@@ -3,27 +3,25 @@
 // chat at once, so an ask goes
 //   answer cache (30 s) -> the tenant's DataLoader, collecting a burst of asks (quiet-window.ts)
 //   -> coalesced reads (one query per rule for many visitors, by Id for visitors CloudCX recorded before)
-//   -> composites of five queries -> identify() per visitor, as the sync does.
+//   -> composites of five queries (read-visitors.ts) -> identify() per visitor, as the sync does.
 import DataLoader from 'dataloader';
 import type { Prisma } from '../db/open.ts';
 import type { CompiledMapping, IdentifiedObject } from '../mapping/compile.ts';
 import type { CxEvent, Section } from '../mapping/event.ts';
 import { identify } from '../mapping/identify.ts';
-import { identifyKey, identifyObjects, type LookupResults } from '../mapping/lookups.ts';
-import { buildContext, type SourceContext } from '../mapping/sources.ts';
+import { identifyObjects, type LookupResults } from '../mapping/lookups.ts';
+import { buildContext } from '../mapping/sources.ts';
 import {
   asConnectionUnavailable,
   ConnectionUnavailableError,
   type SalesforceConnections,
 } from '../salesforce/connections.ts';
-import type { SalesforceRecord } from '../salesforce/query-loader.ts';
 import type { Services } from '../services.ts';
 import { type ActiveMapping, activeMapping } from '../sync/mapping-versions.ts';
 import { normalizeVisitorKey } from '../sync/visitor-key.ts';
 import { AnswerCache } from './answer-cache.ts';
-import { type CoalescedRead, coalesceReads, type Want } from './coalesce-reads.ts';
-import { runQueries } from './composite-queries.ts';
 import { type QuietWindow, quietWindow } from './quiet-window.ts';
+import { type KnownIds, readVisitors } from './read-visitors.ts';
 
 /** How long an answer is served again: a console's refresh, or another agent on the same visitor, costs nothing. */
 export const ANSWER_TTL_MS = 30_000;
@@ -60,8 +58,6 @@ interface Ask {
   visitor: Visitor;
   mapping: CompiledMapping;
 }
-
-type KnownIds = Partial<Record<IdentifiedObject, string>>;
 
 const views = new WeakMap<Services, CustomerView>();
 
@@ -136,14 +132,22 @@ export class CustomerView {
 
   async #answerAll(tenantId: string, asks: readonly Ask[]): Promise<Array<CustomerAnswer | Error>> {
     const readAt = new Date();
-    console.error('BATCH', Date.now() % 100000, asks.length);
     const notConnected = () => asks.map(() => ({ connected: false, matches: [], readAt }));
     try {
       const session = await this.deps.connections.forTenant(tenantId);
       const known = await this.#knownIds(tenantId, asks);
       const events = asks.map((ask) => consoleEvent(tenantId, ask));
       const contexts = events.map(buildContext);
-      const found = await readAll(session.conn, asks, contexts, known);
+      const found = await readVisitors(
+        session.conn,
+        asks.map((ask, i) => ({
+          mapping: ask.mapping,
+          section: ask.section,
+          context: contexts[i]!,
+          objects: identifyObjects(ask.mapping, events[i]!),
+          known: known[i]!,
+        })),
+      );
       return asks.map((ask, i) => {
         const result = found[i]!;
         if (result instanceof Error) return result;
@@ -191,97 +195,6 @@ export class CustomerView {
     }
     return keys.map((key) => ({ ...(key ? byKey.get(key) : undefined) }));
   }
-}
-
-interface Found {
-  /** Rows per `identify:<Object>:<rule>`, as identify() reads them. */
-  records: Record<string, SalesforceRecord[]>;
-  /** The known ids whose record the org still has. */
-  known: KnownIds;
-}
-
-/**
- * Reads what every ask needs in as few calls as possible: one round of coalesced reads, and a second only when a
- * known record is gone (then its visitor is identified by the rules) or a coalesced read came back full (then each
- * of its visitors is read alone, with the sync's own limit).
- */
-async function readAll(
-  conn: Parameters<typeof runQueries>[0],
-  asks: readonly Ask[],
-  contexts: readonly SourceContext[],
-  known: readonly KnownIds[],
-): Promise<Array<Found | Error>> {
-  const found: Array<Found | Error> = asks.map((_ask, i) => ({ records: {}, known: { ...known[i] } }));
-  const ruleWants = (asker: number, object: IdentifiedObject): Want[] => {
-    const { mapping, section } = asks[asker]!;
-    const context = contexts[asker]!;
-    return (mapping.identification[object]?.rules ?? []).map((rule) => ({
-      asker,
-      mapping,
-      section,
-      object,
-      by: { rule, context },
-    }));
-  };
-  const first: Want[] = asks.flatMap((ask, asker) =>
-    identifyObjects(ask.mapping, consoleEvent('', ask)).flatMap((object) => {
-      const knownId = known[asker]![object];
-      if (!knownId) return ruleWants(asker, object);
-      const { mapping, section } = ask;
-      return [{ asker, mapping, section, object, by: { knownId } }];
-    }),
-  );
-  const again: CoalescedRead[] = [];
-  const gone: Want[] = [];
-  const file = (
-    reads: readonly CoalescedRead[],
-    results: Awaited<ReturnType<typeof runQueries>>,
-    lastRound: boolean,
-  ) => {
-    reads.forEach((read, index) => {
-      const rows = results[index]!;
-      if (!lastRound && !(rows instanceof Error) && read.truncated(rows)) {
-        for (const want of read.wants) again.push(...coalesceReads([want]));
-        return;
-      }
-      for (const want of read.wants) {
-        const entry = found[want.asker]!;
-        if (entry instanceof Error) continue;
-        if (rows instanceof Error) {
-          found[want.asker] = rows;
-          continue;
-        }
-        const mine = read.rowsFor(want, rows);
-        if ('knownId' in want.by && mine.length === 0 && !lastRound) {
-          // Deleted or merged in the org since: identify the visitor by the rules instead.
-          delete entry.known[want.object];
-          gone.push(...ruleWants(want.asker, want.object));
-          continue;
-        }
-        entry.records[identifyKey(want.object, read.rule)] = mine;
-      }
-    });
-  };
-  const round1 = coalesceReads(first);
-  file(
-    round1,
-    await runQueries(
-      conn,
-      round1.map((read) => read.soql),
-    ),
-    false,
-  );
-  const round2 = [...again, ...coalesceReads(gone)];
-  if (round2.length > 0)
-    file(
-      round2,
-      await runQueries(
-        conn,
-        round2.map((read) => read.soql),
-      ),
-      true,
-    );
-  return found;
 }
 
 /** Objects the section identifies, those with display fields first in the mapping's order. */

@@ -23,13 +23,25 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export async function openDatabase(options: { databaseUrl?: string; dataDir: string }): Promise<Database> {
+export interface OpenOptions {
+  databaseUrl?: string;
+  dataDir: string;
+  /** An idle pooled connection the server closed (restart, failover, admin): logged, and the pool reconnects. */
+  onConnectionLost?: (error: Error) => void;
+}
+
+export async function openDatabase(options: OpenOptions): Promise<Database> {
+  const onConnectionLost =
+    options.onConnectionLost ?? ((error: Error) => console.warn(`database: ${error.message}`));
   return options.databaseUrl
-    ? openPostgres(options.databaseUrl)
+    ? openPostgres(options.databaseUrl, onConnectionLost)
     : openPglite(path.join(options.dataDir, 'pglite'));
 }
 
-async function openPostgres(connectionString: string): Promise<Database> {
+async function openPostgres(
+  connectionString: string,
+  onConnectionLost: (error: Error) => void,
+): Promise<Database> {
   const migrationClient = new pg.Client({ connectionString });
   await migrationClient.connect();
   let appliedMigrations: string[];
@@ -39,6 +51,8 @@ async function openPostgres(connectionString: string): Promise<Database> {
     await migrationClient.end();
   }
   const pool = new pg.Pool({ connectionString, max: 10 });
+  // Without a listener, an idle client the server terminates would crash the process.
+  pool.on('error', onConnectionLost);
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     prisma,

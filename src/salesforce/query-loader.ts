@@ -47,12 +47,16 @@ export function createQueryLoader(conn: Connection): DataLoader<string, Salesfor
   });
 }
 
+const MAX_QUERY_URL_CHARS = 1_800;
+
 /** Runs queries five to a composite (one API call each); a lone query goes to the plain endpoint, also one call. */
 async function runQueries(conn: Connection, queries: string[]): Promise<Array<QueryResult | Error>> {
   const out: Array<QueryResult | Error> = [];
   for (let start = 0; start < queries.length; start += MAX_QUERIES_PER_COMPOSITE) {
     const slice = queries.slice(start, start + MAX_QUERIES_PER_COMPOSITE);
-    if (slice.length === 1) {
+    // A lone short query goes to the plain endpoint (also one call); a long one (a merged IN list) inside a
+    // composite body, since a URL much over 2,000 characters is refused (414).
+    if (slice.length === 1 && encodeURIComponent(slice[0]!).length < MAX_QUERY_URL_CHARS) {
       const result = await conn.query<SalesforceRecord>(slice[0]!, { autoFetch: false });
       out.push({
         totalSize: result.totalSize,

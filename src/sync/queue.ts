@@ -33,8 +33,9 @@ export async function startQueue(
   const boss = new PgBoss({
     db: { executeSql: db.executeSql },
     schema: 'pgboss',
+    // Expired jobs are found by pg-boss's maintenance: run it often enough to notice a dead worker in time.
     superviseIntervalSeconds: Math.max(1, Math.min(10, Math.floor(jobExpireSeconds / 2))),
-    maintenanceIntervalSeconds: 60,
+    maintenanceIntervalSeconds: Math.max(1, Math.min(60, Math.floor(jobExpireSeconds / 2))),
   } as PgBoss.ConstructorOptions);
   boss.on('error', (error) => log.error({ err: error }, 'job queue error'));
   await boss.start();

@@ -42,14 +42,26 @@ export async function recoverLostWrites(
         .replace(/\.\d+Z$/, 'Z');
       const conditions = [`Subject = ${soqlString(subject)}`, `CreatedDate >= ${since}`];
       if (typeof parent === 'string') conditions.push(`${PARENT_FIELD[step.object]} = ${soqlString(parent)}`);
-      const soql = `SELECT Id FROM ${step.object} WHERE ${conditions.join(' AND ')} ORDER BY CreatedDate LIMIT 1`;
+      // Several chats of one visitor share Subject and parent: take any candidate no other chat owns. Should two
+      // lost Tasks trade places, the update planned next rewrites each with its own chat's content.
+      const soql = `SELECT Id FROM ${step.object} WHERE ${conditions.join(' AND ')} ORDER BY CreatedDate LIMIT 10`;
       return [{ item, step, found: loader.load(soql) }];
     }),
   );
   const adopted = new Set<Planned>();
+  const taken = new Set<string>();
   for (const { item, step, found } of searches) {
-    const id = (await found)[0]?.Id;
-    if (typeof id !== 'string' || step.op !== 'create') continue;
+    const candidates = (await found)
+      .map((row) => row.Id)
+      .filter((id): id is string => typeof id === 'string');
+    const owned = await prisma.syncObject.findMany({
+      where: { salesforceId: { in: candidates }, syncRecord: { tenantId: item.record.tenantId } },
+      select: { salesforceId: true },
+    });
+    const ownedIds = new Set(owned.map((o) => o.salesforceId));
+    const id = candidates.find((candidate) => !ownedIds.has(candidate) && !taken.has(candidate));
+    if (!id || step.op !== 'create') continue;
+    taken.add(id);
     await saveObject(
       prisma,
       item.record,

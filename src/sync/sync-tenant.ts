@@ -152,9 +152,14 @@ async function planAll(
         record,
         visitorSeen(event, mapping.compiled.version),
       );
-      // A record we wrote from this very visitor data has nothing new to take: skip reading it.
+      // A record we wrote from this very visitor data has nothing new to take: skip reading it. And once this chat's
+      // Task or Case exists and the visitor is unchanged, searching again (e.g. for an Account) finds what the
+      // first search found: only the chat's own record needs writing.
+      const settled = (known.taskId || known.caseId) && unchanged.size > 0;
       const requests = lookupsFor(mapping.compiled, event, known).filter(
-        (request) => !(request.rule === 'known' && unchanged.has(request.object)),
+        (request) =>
+          !(request.rule === 'known' && unchanged.has(request.object)) &&
+          !(settled && request.purpose === 'identify' && request.rule !== 'known'),
       );
       return { record, event, known, requests };
     }),

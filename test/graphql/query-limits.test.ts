@@ -180,7 +180,11 @@ describe('the service', () => {
     const two = await post({ query: `{ a: ${page} b: ${page} }` });
     expect(two.status).toBe(400);
     const body = (await two.json()) as { errors: Array<{ message: string; extensions: unknown }> };
-    expect(body.errors[0]!.extensions).toMatchObject({ code: 'QUERY_TOO_COSTLY', limit: 10_000, measured: 17_204 });
+    expect(body.errors[0]!.extensions).toMatchObject({
+      code: 'QUERY_TOO_COSTLY',
+      limit: 10_000,
+      measured: 17_204,
+    });
   });
 
   it('refuses a body over the size limit with 413, without reading it', async () => {

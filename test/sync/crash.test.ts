@@ -1,7 +1,7 @@
 // The service is killed (SIGKILL) while it is writing chats to Salesforce, twice; after a restart every chat is in
 // Salesforce exactly once: one Task per chat, one Lead per visitor.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -71,6 +71,7 @@ function startService(): Promise<ChildProcess> {
   });
   return new Promise((resolve, reject) => {
     service.stdout!.on('data', (chunk: Buffer) => {
+      if (process.env.CRASH_LOG) appendFileSync(process.env.CRASH_LOG, chunk);
       if (chunk.toString().includes('listening on')) resolve(service);
     });
     service.on('exit', (code, signal) => reject(new Error(`service exited early (${code ?? signal})`)));
@@ -92,7 +93,15 @@ async function synced(): Promise<number> {
 async function until(condition: () => Promise<boolean>, seconds: number) {
   const deadline = Date.now() + seconds * 1000;
   while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('timed out');
+    if (Date.now() > deadline) {
+      const statuses = await db.prisma.syncRecord.groupBy({ by: ['status', 'lastErrorCode'], _count: true });
+      const jobs = await db.sql.query(
+        'SELECT state, retry_count, count(*)::int AS n, min(start_after) AS start_after, min(started_on) AS started FROM pgboss.job GROUP BY 1, 2',
+      );
+      throw new Error(
+        `timed out; sync records: ${JSON.stringify(statuses)}; jobs: ${JSON.stringify(jobs)} now ${new Date().toISOString()}`,
+      );
+    }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

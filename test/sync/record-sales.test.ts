@@ -181,7 +181,7 @@ describe('web chat, sales setup', () => {
 });
 
 describe('attachments, sales setup', () => {
-  it('attaches the chat\'s files to its Task, in the same 2 calls', async () => {
+  it("attaches the chat's files to its Task, in the same 2 calls", async () => {
     const record = await org.recordChat({
       chatId: 'chat-files',
       event: 'ENDED',
@@ -189,14 +189,22 @@ describe('attachments, sales setup', () => {
       agent,
       startedAt: started,
       endedAt: ended,
-      attachments: [{ name: 'quote.pdf', contentType: 'application/pdf', base64: Buffer.from('%PDF quote').toString('base64') }],
+      attachments: [
+        {
+          name: 'quote.pdf',
+          contentType: 'application/pdf',
+          base64: Buffer.from('%PDF quote').toString('base64'),
+        },
+      ],
       waitSeconds: 20,
     });
     expect(record.status).toBe('SYNCED');
     const [lead] = await org.sandbox.control.records('Lead', { Email: 'files@example.com' });
     const [task] = await org.sandbox.control.records('Task', { WhoId: lead.Id });
     const [link] = await org.sandbox.control.records('ContentDocumentLink', { LinkedEntityId: task.Id });
-    const [version] = await org.sandbox.control.records('ContentVersion', { ContentDocumentId: link.ContentDocumentId });
+    const [version] = await org.sandbox.control.records('ContentVersion', {
+      ContentDocumentId: link.ContentDocumentId,
+    });
     expect(version.Title).toBe('quote.pdf');
     expect(Buffer.from(version.VersionData, 'base64').toString()).toBe('%PDF quote');
     expect(await apiCalls()).toBe(2);

@@ -41,3 +41,13 @@ export function checkEventInput(event: CxEvent, waitSeconds?: number | null): vo
     throw new InvalidInputError('endedAt is before startedAt.', 'endedAt');
   }
 }
+
+/** NUL characters cannot be stored by PostgreSQL nor sent to Salesforce: they are dropped from every text. */
+export function withoutNul<T>(value: T): T {
+  if (typeof value === 'string') return value.replaceAll('\u0000', '') as T;
+  if (Array.isArray(value)) return value.map(withoutNul) as T;
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [withoutNul(k), withoutNul(v)])) as T;
+  }
+  return value;
+}

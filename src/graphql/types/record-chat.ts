@@ -3,7 +3,7 @@
 import type { CxEvent, CxEventKind } from '../../mapping/event.ts';
 import { builder } from '../builder.ts';
 import { InvalidInputError } from '../errors.ts';
-import { checkEventInput } from './record-chat-checks.ts';
+import { checkEventInput, withoutNul } from './record-chat-checks.ts';
 
 const ChatEventKind = builder.enumType('ChatEventKind', {
   values: {
@@ -150,25 +150,32 @@ export function toEvent(
     };
   const pairs = (list?: Array<{ key: string; value: string }> | null) =>
     list ? Object.fromEntries(list.map(({ key, value }) => [key, value])) : undefined;
-  return clean({
-    kind,
-    id,
-    tenantId,
-    channel: input.channel,
-    visitor: clean(input.visitor),
-    agent: input.agent ? clean(input.agent) : undefined,
-    subject: input.subject as string | undefined,
-    startedAt: input.startedAt?.toISOString(),
-    endedAt: input.endedAt?.toISOString(),
-    messages: input.messages?.map((m) =>
-      clean({ at: m.at.toISOString(), from: m.from.toLowerCase() as 'visitor', name: m.name, text: m.text }),
-    ),
-    notes: input.notes,
-    wrapUp: input.wrapUp as string | undefined,
-    customFields: pairs(input.customFields as never),
-    customVariables: pairs(input.customVariables as never),
-    attachments: input.attachments?.map((a) => clean(a)),
-  }) as CxEvent;
+  return withoutNul(
+    clean({
+      kind,
+      id,
+      tenantId,
+      channel: input.channel,
+      visitor: clean(input.visitor),
+      agent: input.agent ? clean(input.agent) : undefined,
+      subject: input.subject as string | undefined,
+      startedAt: input.startedAt?.toISOString(),
+      endedAt: input.endedAt?.toISOString(),
+      messages: input.messages?.map((m) =>
+        clean({
+          at: m.at.toISOString(),
+          from: m.from.toLowerCase() as 'visitor',
+          name: m.name,
+          text: m.text,
+        }),
+      ),
+      notes: input.notes,
+      wrapUp: input.wrapUp as string | undefined,
+      customFields: pairs(input.customFields as never),
+      customVariables: pairs(input.customVariables as never),
+      attachments: input.attachments?.map((a) => clean(a)),
+    }),
+  ) as CxEvent;
 }
 
 builder.mutationField('recordChat', (t) =>

@@ -49,6 +49,10 @@ builder.prismaObject('MappingVersion', {
 
 export const SyncRecordType = builder.prismaNode('SyncRecord', {
   id: { field: 'id' },
+  // `node(id:)` and `nodes(ids:)` load through here: only the caller's tenant's records exist for it.
+  findUnique: (id, { viewer }) => ({ id, tenantId: viewer.tenantId ?? '' }),
+  nullable: true,
+  authScopes: { tenant: true },
   fields: (t) => ({
     sourceKind: t.expose('sourceKind', { type: SourceKindEnum }),
     sourceId: t.exposeString('sourceId', { description: 'The chat id or conversation id.' }),
