@@ -1,5 +1,6 @@
-// The bench's world: the project's Salesforce sandbox and the real service (in-process, embedded database unless
-// BENCH_DATABASE_URL names a PostgreSQL), a tenant connected through the real OAuth flow, and a GraphQL client.
+// The bench's world: the project's Salesforce sandbox and the real service (in-process, on a fresh PostgreSQL
+// database made through TEST_DATABASE_URL's server; BENCH_EMBEDDED=1 uses PGlite instead), a tenant connected
+// through the real OAuth flow, and a GraphQL client.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -10,6 +11,7 @@ import { readConfig } from '../src/config.ts';
 import { connectThroughSandbox } from '../src/demo.ts';
 import { type Sandbox, startSandbox } from '../src/sandbox/server.ts';
 import { publishMapping } from '../src/sync/mapping-versions.ts';
+import { createTestDatabase } from '../test/support/postgres.ts';
 
 export interface BenchOrg {
   app: App;
@@ -25,16 +27,17 @@ const CLIENT = { clientId: 'bench-app', clientSecret: 'bench-secret' };
 
 export async function startBenchOrg(options: { mapping?: string; slug?: string } = {}): Promise<BenchOrg> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'cxsf-bench-'));
+  const database = process.env.BENCH_EMBEDDED === '1' ? undefined : await createTestDatabase();
   const sandbox = await startSandbox({ autoApprove: true });
   const config = readConfig({
     NODE_ENV: 'production',
     DATA_DIR: dataDir,
-    DATABASE_URL: process.env.BENCH_DATABASE_URL ?? '',
+    DATABASE_URL: database?.url ?? '',
     PUBLIC_BASE_URL: 'http://127.0.0.1:9',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
     DEMO: '0',
   });
-  const app = await createApp(config, { sync: { batchSize: 200, pollingIntervalSeconds: 0.5 } });
+  const app = await createApp(config, { sync: { pollingIntervalSeconds: 0.5 } });
   await sandbox.control.createConnectedApp({
     ...CLIENT,
     callbackUrls: [app.services.connections.callbackUrl],
@@ -66,6 +69,7 @@ export async function startBenchOrg(options: { mapping?: string; slug?: string }
     async close() {
       await app.close();
       await sandbox.close();
+      await database?.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

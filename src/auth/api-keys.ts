@@ -30,19 +30,37 @@ export async function createApiKey(
   return { id: row.id, key, prefix };
 }
 
+/**
+ * Verified keys, kept briefly so a busy integration does not cost a database read per request. A revocation is
+ * seen at once by this instance (forgetApiKey) and within CACHE_TTL_MS by the others.
+ */
+const CACHE_TTL_MS = 30_000;
+const CACHE_MAX = 10_000;
+const verified = new Map<string, { viewer: Viewer; until: number }>();
+
+export function forgetApiKey(id: string): void {
+  for (const [hash, entry] of verified) if (entry.viewer.apiKeyId === id) verified.delete(hash);
+}
+
 export async function authenticateApiKey(prisma: Prisma, key: string): Promise<Viewer> {
+  const hash = hashKey(key);
+  const cached = verified.get(hash);
+  if (cached && cached.until > Date.now()) return cached.viewer;
   const match = KEY_PATTERN.exec(key);
   const row = match ? await prisma.apiKey.findUnique({ where: { prefix: match[1] } }) : null;
-  if (!row || !timingSafeEqual(Buffer.from(row.hash, 'hex'), Buffer.from(hashKey(key), 'hex'))) {
+  if (!row || !timingSafeEqual(Buffer.from(row.hash, 'hex'), Buffer.from(hash, 'hex'))) {
     throw new AuthError('INVALID_API_KEY', 'The API key is not valid. Check that it was copied whole.');
   }
   if (row.revokedAt)
     throw new AuthError('REVOKED_API_KEY', 'The API key was revoked. Ask an admin for a new one.');
-  return {
+  const viewer: Viewer = {
     role: row.role,
     tenantId: row.tenantId,
     credential: 'api-key',
     apiKeyId: row.id,
     actor: `api-key:${row.id}`,
   };
+  if (verified.size >= CACHE_MAX) verified.clear();
+  verified.set(hash, { viewer, until: Date.now() + CACHE_TTL_MS });
+  return viewer;
 }

@@ -4,8 +4,13 @@ import type PgBoss from 'pg-boss';
 import type { Prisma } from '../db/open.ts';
 import type { SourceKind, SyncRecord } from '../generated/prisma/client.ts';
 import type { CxEvent } from '../mapping/event.ts';
+import type { ManualAction } from '../mapping/plan.ts';
+import { ACTION_PREFIX } from './ledger.ts';
 import { enqueueOptions, SYNC_QUEUE, type SyncJob } from './queue.ts';
 import { normalizeVisitorKey } from './visitor-key.ts';
+
+/** Statuses a new event turns back into PENDING; the others already wait for work (or for a person). */
+const REOPENED_BY_EVENTS = new Set(['SYNCED', 'DEAD', 'SKIPPED', 'RETRYING']);
 
 export interface IngestResult {
   record: SyncRecord;
@@ -24,23 +29,24 @@ export async function ingestEvent(
     try {
       return await deps.prisma.$transaction(async (tx) => {
         const where = { tenantId_sourceKind_sourceId: { tenantId, sourceKind, sourceId: event.id } };
-        const existing = await tx.syncRecord.findUnique({ where });
-        const record =
-          existing ??
-          (await tx.syncRecord.create({ data: { tenantId, sourceKind, sourceId: event.id, visitorKey } }));
+        // One statement (INSERT … ON CONFLICT): the first event of a chat creates its record, later ones find it.
+        const record = await tx.syncRecord.upsert({
+          where,
+          create: { tenantId, sourceKind, sourceId: event.id, visitorKey },
+          update: {},
+        });
         const stored = await tx.syncEvent.createMany({
           data: [{ syncRecordId: record.id, kind: event.kind, dedupeKey, payload: event as object }],
           skipDuplicates: true,
         });
         if (stored.count === 0) return { record, duplicate: true };
         // A new event reopens a finished or dead-lettered sync; a waiting one keeps waiting for its connection.
-        const reopened =
-          record.status === 'WAITING_FOR_CONNECTION' || record.status === 'NEEDS_REVIEW'
-            ? record
-            : await tx.syncRecord.update({
-                where: { id: record.id },
-                data: { status: 'PENDING', nextAttemptAt: null },
-              });
+        const reopened = REOPENED_BY_EVENTS.has(record.status)
+          ? await tx.syncRecord.update({
+              where: { id: record.id },
+              data: { status: 'PENDING', nextAttemptAt: null },
+            })
+          : record;
         const job: SyncJob = { tenantId, key: record.visitorKey ?? `record:${record.id}` };
         await deps.boss.send(SYNC_QUEUE, job as object, {
           ...enqueueOptions(job),
@@ -54,6 +60,40 @@ export async function ingestEvent(
       throw error;
     }
   }
+}
+
+/** Stores an agent's action on a recorded chat as one of its events, with its job, in one transaction. A repeated
+ *  action is a duplicate: it was (or will be) done once. */
+export async function ingestAction(
+  deps: { prisma: Prisma; boss: PgBoss },
+  input: { record: SyncRecord; action: ManualAction; actor: string },
+): Promise<IngestResult> {
+  const { record, action } = input;
+  return deps.prisma.$transaction(async (tx) => {
+    const stored = await tx.syncEvent.createMany({
+      data: [
+        {
+          syncRecordId: record.id,
+          kind: `${ACTION_PREFIX}${action}`,
+          dedupeKey: `action:${action}`,
+          payload: { action, actor: input.actor },
+        },
+      ],
+      skipDuplicates: true,
+    });
+    if (stored.count === 0) return { record, duplicate: true };
+    // An action reopens a skipped or finished chat; one waiting for its connection or for an agent keeps waiting.
+    const reopened =
+      record.status === 'WAITING_FOR_CONNECTION' || record.status === 'NEEDS_REVIEW'
+        ? record
+        : await tx.syncRecord.update({
+            where: { id: record.id },
+            data: { status: 'PENDING', nextAttemptAt: null },
+          });
+    const job: SyncJob = { tenantId: record.tenantId, key: record.visitorKey ?? `record:${record.id}` };
+    await deps.boss.send(SYNC_QUEUE, job as object, { ...enqueueOptions(job), db: transactionExecutor(tx) });
+    return { record: reopened, duplicate: false };
+  });
 }
 
 type Transaction = Parameters<Parameters<Prisma['$transaction']>[0]>[0];

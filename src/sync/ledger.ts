@@ -4,6 +4,7 @@ import { Prisma as PrismaNamespace } from '../generated/prisma/client.ts';
 import type { SyncStatus } from '../generated/prisma/enums.ts';
 import type { CxEvent } from '../mapping/event.ts';
 import type { LookupResults } from '../mapping/lookups.ts';
+import type { ManualAction } from '../mapping/plan.ts';
 
 export const OPEN_STATUSES: SyncStatus[] = ['PENDING', 'RETRYING', 'RUNNING'];
 
@@ -16,8 +17,16 @@ export async function loadOpenRecords(prisma: Prisma, tenantId: string, keys: st
   return prisma.syncRecord.findMany({
     where: {
       tenantId,
-      status: { in: OPEN_STATUSES },
-      OR: [{ id: { in: recordIds } }, { visitorKey: { in: visitorKeys } }],
+      AND: [
+        { OR: [{ id: { in: recordIds } }, { visitorKey: { in: visitorKeys } }] },
+        // Open, or finished before an event that arrived while it was being written.
+        {
+          OR: [
+            { status: { in: OPEN_STATUSES } },
+            { status: { in: ['SYNCED', 'SKIPPED'] }, events: { some: { appliedAt: null } } },
+          ],
+        },
+      ],
     },
     include: {
       // All of them, applied or not: a chat is planned from its whole state, so an update never blanks a field
@@ -30,6 +39,35 @@ export async function loadOpenRecords(prisma: Prisma, tenantId: string, keys: st
 }
 
 export type OpenRecord = Awaited<ReturnType<typeof loadOpenRecords>>[number];
+
+/** The same records, read again after a pass wrote some of their objects and events. */
+export async function reloadRecords(prisma: Prisma, records: OpenRecord[]): Promise<OpenRecord[]> {
+  if (records.length === 0) return [];
+  return prisma.syncRecord.findMany({
+    where: { id: { in: records.map((r) => r.id) }, status: { in: OPEN_STATUSES } },
+    include: { events: { orderBy: { receivedAt: 'asc' } }, objects: true },
+    orderBy: { createdAt: 'asc' },
+  });
+}
+
+/** An agent's action on a chat is stored as one of its events: `action.createLead`, deduplicated by `action:createLead`. */
+export const ACTION_PREFIX = 'action.';
+
+/** The object each action makes, under the role its SyncObject is stored as. */
+export const ACTION_ROLE: Record<ManualAction, string> = {
+  createLead: 'lead',
+  createContact: 'contact',
+  createTask: 'task',
+  createCase: 'case',
+};
+
+/** The first action an agent asked for that is not done yet, and its event. */
+export function pendingAction(record: OpenRecord): { action: ManualAction; eventId: string } | undefined {
+  const event = record.events.find((e) => e.kind.startsWith(ACTION_PREFIX) && !e.appliedAt);
+  return event
+    ? { action: event.kind.slice(ACTION_PREFIX.length) as ManualAction, eventId: event.id }
+    : undefined;
+}
 
 /** Ids the product already knows for this chat (its Task/Case) and for its visitor (Lead/Contact/Account), and the
  *  visitor records to which this visitor data brings nothing new since the product last wrote or read them. */
@@ -116,14 +154,16 @@ export async function forgetId(prisma: Prisma, tenantId: string, salesforceId: s
   await prisma.syncObject.deleteMany({ where: { salesforceId, syncRecord: { tenantId } } });
 }
 
+/** Marks the record's events applied, but for agent actions not planned yet (`leaveOpen`). */
 export async function markSynced(
   prisma: Prisma,
   record: OpenRecord,
   status: SyncStatus = 'SYNCED',
+  leaveOpen: string[] = [],
 ): Promise<void> {
   await prisma.$transaction([
     prisma.syncEvent.updateMany({
-      where: { syncRecordId: record.id, appliedAt: null },
+      where: { syncRecordId: record.id, appliedAt: null, id: { notIn: leaveOpen } },
       data: { appliedAt: new Date() },
     }),
     prisma.syncRecord.update({
@@ -133,6 +173,7 @@ export async function markSynced(
         syncedAt: new Date(),
         lastError: null,
         lastErrorCode: null,
+        candidates: PrismaNamespace.DbNull,
         nextAttemptAt: null,
         inflightAt: null,
       },
@@ -167,6 +208,9 @@ function mergeSeen(before: VisitorSeen | null, now: VisitorSeen): VisitorSeen {
     : now;
 }
 
+/** The chat's own events (not the agents' actions on it). */
 export function eventsOf(record: OpenRecord): CxEvent[] {
-  return record.events.map((event) => event.payload as unknown as CxEvent);
+  return record.events
+    .filter((event) => !event.kind.startsWith(ACTION_PREFIX))
+    .map((event) => event.payload as unknown as CxEvent);
 }

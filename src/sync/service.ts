@@ -44,7 +44,10 @@ export class SyncService {
     if (options.work !== false) {
       await boss.work<SyncJob>(
         SYNC_QUEUE,
-        { batchSize: options.batchSize ?? 200, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 0.5 },
+        {
+          batchSize: options.batchSize ?? 500,
+          pollingIntervalSeconds: options.pollingIntervalSeconds ?? 0.5,
+        },
         (jobs) => service.handle(jobs),
       );
     }

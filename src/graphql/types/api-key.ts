@@ -1,5 +1,5 @@
 // API keys of the caller's tenant: list, create (shown once), revoke.
-import { createApiKey } from '../../auth/api-keys.ts';
+import { createApiKey, forgetApiKey } from '../../auth/api-keys.ts';
 import { builder } from '../builder.ts';
 import { InvalidInputError, NotFoundError } from '../errors.ts';
 import { RoleEnum } from './tenant.ts';
@@ -89,6 +89,7 @@ builder.mutationField('revokeApiKey', (t) =>
         where: { id: String(id), tenantId: viewer.tenantId },
       });
       if (!key) throw new NotFoundError('API key', String(id));
+      forgetApiKey(key.id);
       if (count > 0) {
         await prisma.auditEvent.create({
           data: {
