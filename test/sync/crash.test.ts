@@ -1,5 +1,6 @@
-// The service is killed (SIGKILL) while it is writing chats to Salesforce, twice; after a restart every chat is in
-// Salesforce exactly once: one Task per chat, one Lead per visitor.
+// The service is killed (SIGKILL) at random moments while it is writing chats to Salesforce; after a restart every
+// chat is in Salesforce exactly once: one Task per chat, one Lead per visitor. `npm test` kills it twice during 45
+// chats; `npm run test:soak` 20 times during 300 (CRASH_KILLS, CRASH_CHATS).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -34,8 +35,9 @@ const Connect = graphql(`
 `);
 
 const root = path.resolve(import.meta.dirname, '../..');
-const VISITORS = 30;
-const CHATS = 45; // the first 15 visitors chat twice
+const CHATS = Number(process.env.CRASH_CHATS ?? 45);
+const VISITORS = Math.ceil((CHATS * 2) / 3); // a third of the visitors chat twice
+const KILLS = Number(process.env.CRASH_KILLS ?? 2);
 
 let sandbox: Sandbox;
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -123,62 +125,71 @@ afterAll(async () => {
 });
 
 describe('a service killed mid-sync', () => {
-  it('syncs every chat exactly once after restarts', async () => {
-    child = await startService();
-    const url = `http://127.0.0.1:${port}/graphql`;
-    const system = (await createApiKey(db.prisma, { tenantId: null, role: 'SYSTEM', name: 'platform' })).key;
-    const tenant = await db.prisma.tenant.create({ data: { slug: 'crashy', name: 'Crashy' } });
-    const admin = (await createApiKey(db.prisma, { tenantId: tenant.id, role: 'ADMIN', name: 'admin' })).key;
-    const app = { clientId: 'crash-app', clientSecret: 'crash-secret' };
-    await sandbox.control.createConnectedApp({
-      ...app,
-      callbackUrls: [`http://127.0.0.1:${port}/api/v2.0/integration/app/callback/api/salesforce`],
-    });
-    await new GraphQLClient(url, { headers: { authorization: `Bearer ${system}` } }).request(SetApp, {
-      input: { ...app, loginUrl: sandbox.url },
-    });
-    const client = new GraphQLClient(url, { headers: { authorization: `Bearer ${admin}` } });
-    const started = (await client.request(Connect)).startSalesforceConnection as {
-      data: { authorizationUrl: string };
-    };
-    const authorize = await fetch(started.data.authorizationUrl, { redirect: 'manual' });
-    await fetch(authorize.headers.get('location')!, { redirect: 'manual' });
-
-    // Slow enough that the kills land while composites are in flight.
-    await sandbox.control.setFaults({ latencyMs: 120, latencyJitterMs: 80 });
-    await Promise.all(
-      Array.from({ length: CHATS }, (_, i) =>
-        client.request(RecordChat, {
-          input: {
-            chatId: `crash-chat-${i}`,
-            event: 'ENDED',
-            visitor: { name: `Visitor ${i % VISITORS}`, email: `visitor${i % VISITORS}@crash.example` },
-            startedAt: '2026-11-25T06:00:00Z',
-            endedAt: '2026-11-25T06:05:00Z',
-            messages: [{ at: '2026-11-25T06:00:00Z', from: 'VISITOR', text: `message of chat ${i}` }],
-          },
-        }),
-      ),
-    );
-
-    for (const threshold of [3, 15]) {
-      await until(async () => (await synced()) >= threshold, 60);
-      await kill(child);
+  it(
+    'syncs every chat exactly once after restarts',
+    async () => {
       child = await startService();
-    }
-    await until(async () => (await synced()) === CHATS, 90);
-    await sandbox.control.setFaults({ latencyMs: 0, latencyJitterMs: 0 });
+      const url = `http://127.0.0.1:${port}/graphql`;
+      const system = (await createApiKey(db.prisma, { tenantId: null, role: 'SYSTEM', name: 'platform' }))
+        .key;
+      const tenant = await db.prisma.tenant.create({ data: { slug: 'crashy', name: 'Crashy' } });
+      const admin = (await createApiKey(db.prisma, { tenantId: tenant.id, role: 'ADMIN', name: 'admin' }))
+        .key;
+      const app = { clientId: 'crash-app', clientSecret: 'crash-secret' };
+      await sandbox.control.createConnectedApp({
+        ...app,
+        callbackUrls: [`http://127.0.0.1:${port}/api/v2.0/integration/app/callback/api/salesforce`],
+      });
+      await new GraphQLClient(url, { headers: { authorization: `Bearer ${system}` } }).request(SetApp, {
+        input: { ...app, loginUrl: sandbox.url },
+      });
+      const client = new GraphQLClient(url, { headers: { authorization: `Bearer ${admin}` } });
+      const started = (await client.request(Connect)).startSalesforceConnection as {
+        data: { authorizationUrl: string };
+      };
+      const authorize = await fetch(started.data.authorizationUrl, { redirect: 'manual' });
+      await fetch(authorize.headers.get('location')!, { redirect: 'manual' });
 
-    const leads = await sandbox.control.records('Lead');
-    expect(leads).toHaveLength(VISITORS);
-    expect(new Set(leads.map((lead) => lead.Email)).size).toBe(VISITORS);
-    const tasks = await sandbox.control.records('Task');
-    expect(tasks).toHaveLength(CHATS);
-    for (let i = 0; i < CHATS; i++) {
-      const mine = tasks.filter((task) => task.Description?.includes(`Chat ID: crash-chat-${i}\n`));
-      expect(mine, `chat ${i}`).toHaveLength(1);
-      const lead = leads.find((l) => l.Email === `visitor${i % VISITORS}@crash.example`);
-      expect(mine[0].WhoId).toBe(lead.Id);
-    }
-  }, 240_000);
+      // Slow enough that the kills land while composites are in flight.
+      await sandbox.control.setFaults({ latencyMs: 120, latencyJitterMs: 80 });
+      await Promise.all(
+        Array.from({ length: CHATS }, (_, i) =>
+          client.request(RecordChat, {
+            input: {
+              chatId: `crash-chat-${i}`,
+              event: 'ENDED',
+              visitor: { name: `Visitor ${i % VISITORS}`, email: `visitor${i % VISITORS}@crash.example` },
+              startedAt: '2026-11-25T06:00:00Z',
+              endedAt: '2026-11-25T06:05:00Z',
+              messages: [{ at: '2026-11-25T06:00:00Z', from: 'VISITOR', text: `message of chat ${i}` }],
+            },
+          }),
+        ),
+      );
+
+      for (let round = 0; round < KILLS; round++) {
+        // Some progress first, so that each kill lands in the middle of the work, at a random moment.
+        const progress = await synced();
+        await until(async () => (await synced()) > progress || progress === CHATS, 60);
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 400));
+        await kill(child);
+        child = await startService();
+      }
+      await until(async () => (await synced()) === CHATS, 120 + KILLS * 10);
+      await sandbox.control.setFaults({ latencyMs: 0, latencyJitterMs: 0 });
+
+      const leads = await sandbox.control.records('Lead');
+      expect(leads).toHaveLength(VISITORS);
+      expect(new Set(leads.map((lead) => lead.Email)).size).toBe(VISITORS);
+      const tasks = await sandbox.control.records('Task');
+      expect(tasks).toHaveLength(CHATS);
+      for (let i = 0; i < CHATS; i++) {
+        const mine = tasks.filter((task) => task.Description?.includes(`Chat ID: crash-chat-${i}\n`));
+        expect(mine, `chat ${i}`).toHaveLength(1);
+        const lead = leads.find((l) => l.Email === `visitor${i % VISITORS}@crash.example`);
+        expect(mine[0].WhoId).toBe(lead.Id);
+      }
+    },
+    300_000 + KILLS * 30_000,
+  );
 });
