@@ -1,0 +1,20 @@
+// Runs every benchmark in turn and prints their tables: npm run bench [-- --short]
+import { spawnSync } from 'node:child_process';
+
+const short = process.argv.includes('--short');
+const benches: Array<[string, string[]]> = [
+  ['mapping.ts', []],
+  ['calls.ts', short ? ['--short'] : []],
+  ['backfill.ts', short ? ['--short'] : []],
+  ['throughput.ts', short ? ['--short'] : []],
+  ['console.ts', short ? ['20'] : []],
+];
+let failed = 0;
+for (const [file, args] of benches) {
+  console.log(`\n== bench/${file} ${args.join(' ')}`);
+  const run = spawnSync(process.execPath, ['--import', 'tsx', `bench/${file}`, ...args], {
+    stdio: 'inherit',
+  });
+  if (run.status !== 0) failed++;
+}
+process.exit(failed === 0 ? 0 : 1);
