@@ -1,6 +1,7 @@
 // Many identification and owner queries differ only in the value they compare: `WHERE Email = 'a@x'`,
 // `WHERE Email = 'b@y'`. Merged into `WHERE Email IN ('a@x', 'b@y')`, a hundred visitors cost one query, and the rows
 // are dealt back to each original query by the value they carry. Pure: SOQL text in, SOQL text and rows out.
+import { unescapeSoqlString } from '../mapping/soql.ts';
 
 /** Salesforce caps the WHERE clause's text at 4,000 characters; leave room for the rest of the clause. */
 export const MAX_IN_LIST_CHARS = 3_000;
@@ -27,7 +28,7 @@ export function parseMergeable(soql: string): ParsedQuery | null {
   const match = SHAPE.exec(soql);
   if (!match?.groups) return null;
   const { select, object, field, literal, rest, orderBy, limit } = match.groups;
-  const value = unescapeLiteral(literal!);
+  const value = unescapeSoqlString(literal!);
   if (value === null) return null;
   return {
     select: select!.split(',').map((s) => s.trim()),
@@ -39,35 +40,6 @@ export function parseMergeable(soql: string): ParsedQuery | null {
     orderBy: orderBy ?? '',
     limit: limit ? Number(limit) : null,
   };
-}
-
-function unescapeLiteral(literal: string): string | null {
-  const body = literal.slice(1, -1);
-  let out = '';
-  for (let i = 0; i < body.length; i++) {
-    const c = body[i]!;
-    if (c !== '\\') {
-      out += c;
-      continue;
-    }
-    const next = body[++i];
-    const simple: Record<string, string> = {
-      "'": "'",
-      '"': '"',
-      '\\': '\\',
-      n: '\n',
-      r: '\r',
-      t: '\t',
-      b: '\b',
-      f: '\f',
-    };
-    if (next !== undefined && next.toLowerCase() in simple) out += simple[next.toLowerCase()]!;
-    else if ((next === 'u' || next === 'U') && /^[0-9a-fA-F]{4}$/.test(body.slice(i + 1, i + 5))) {
-      out += String.fromCharCode(Number.parseInt(body.slice(i + 1, i + 5), 16));
-      i += 4;
-    } else return null;
-  }
-  return out;
 }
 
 export interface MergedQuery {
