@@ -22,7 +22,11 @@ const Backfill = graphql(`
 
 const org = await startBenchOrg();
 try {
-  await org.sandbox.control.createUser({ username: 'agent@bench.example', email: 'agent@bench.example', lastName: 'Agent' });
+  await org.sandbox.control.createUser({
+    username: 'agent@bench.example',
+    email: 'agent@bench.example',
+    lastName: 'Agent',
+  });
   const chats = Array.from({ length: CHATS }, (_, n) => ({
     chatId: `history-${n}`,
     event: 'ENDED' as const,
@@ -36,15 +40,34 @@ try {
   const started = Date.now();
   const before = await org.calls();
   const result = await org.client.request(Backfill, { input: { chats } });
-  const accepted = result.backfillChats.__typename === 'MutationBackfillChatsSuccess' ? result.backfillChats.data.accepted : 0;
+  const accepted =
+    result.backfillChats.__typename === 'MutationBackfillChatsSuccess'
+      ? result.backfillChats.data.accepted
+      : 0;
   await drained(org, 600_000);
   const seconds = (Date.now() - started) / 1000;
   const calls = (await org.calls()) - before;
-  const synced = await org.app.db.prisma.syncRecord.count({ where: { tenantId: org.tenantId, status: 'SYNCED' } });
+  const synced = await org.app.db.prisma.syncRecord.count({
+    where: { tenantId: org.tenantId, status: 'SYNCED' },
+  });
   const tasks = (await org.sandbox.control.records('Task')).length;
   table(`Backfill of ${CHATS} historical chats of ${CHATS} visitors`, [
-    { script: 'cloudcx-salesforce', accepted, synced, 'Tasks in Salesforce': tasks, 'calls in total': calls, seconds },
-    { script: 'careful (2 per chat)', accepted: '', synced: '', 'Tasks in Salesforce': '', 'calls in total': 2 * CHATS, seconds: '' },
+    {
+      script: 'cloudcx-salesforce',
+      accepted,
+      synced,
+      'Tasks in Salesforce': tasks,
+      'calls in total': calls,
+      seconds,
+    },
+    {
+      script: 'careful (2 per chat)',
+      accepted: '',
+      synced: '',
+      'Tasks in Salesforce': '',
+      'calls in total': 2 * CHATS,
+      seconds: '',
+    },
   ]);
   if (synced !== CHATS || tasks !== CHATS) process.exitCode = 1;
 } finally {

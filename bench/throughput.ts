@@ -20,7 +20,8 @@ const RecordChat = graphql(`
   }
 `);
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
 const org = await startBenchOrg();
 try {
@@ -53,22 +54,28 @@ try {
     where: { tenantId: org.tenantId },
     select: { status: true, createdAt: true, syncedAt: true },
   });
-  const toSynced = records.filter((r) => r.syncedAt).map((r) => r.syncedAt!.getTime() - r.createdAt.getTime()).sort((a, b) => a - b);
+  const toSynced = records
+    .filter((r) => r.syncedAt)
+    .map((r) => r.syncedAt!.getTime() - r.createdAt.getTime())
+    .sort((a, b) => a - b);
   latencies.sort((a, b) => a - b);
   const tasks = (await org.sandbox.control.records('Task')).length;
-  table(`recordChat for ${SECONDS} s, ${CONCURRENCY} concurrent clients, 100 ms per Salesforce call (${org.app.db.kind})`, [
-    {
-      'mutations/s': Math.round(latencies.length / elapsed),
-      'p50 ms': Math.round(percentile(latencies, 50)),
-      'p99 ms': Math.round(percentile(latencies, 99)),
-      'to synced p50 ms': percentile(toSynced, 50),
-      'to synced p99 ms': percentile(toSynced, 99),
-      recorded: latencies.length,
-      synced: toSynced.length,
-      'Tasks in Salesforce': tasks,
-      'API calls': await org.calls(),
-    },
-  ]);
+  table(
+    `recordChat for ${SECONDS} s, ${CONCURRENCY} concurrent clients, 100 ms per Salesforce call (${org.app.db.kind})`,
+    [
+      {
+        'mutations/s': Math.round(latencies.length / elapsed),
+        'p50 ms': Math.round(percentile(latencies, 50)),
+        'p99 ms': Math.round(percentile(latencies, 99)),
+        'to synced p50 ms': percentile(toSynced, 50),
+        'to synced p99 ms': percentile(toSynced, 99),
+        recorded: latencies.length,
+        synced: toSynced.length,
+        'Tasks in Salesforce': tasks,
+        'API calls': await org.calls(),
+      },
+    ],
+  );
   if (toSynced.length !== latencies.length || tasks !== latencies.length) {
     console.error('LOST: not every recorded chat reached Salesforce exactly once');
     process.exitCode = 1;
