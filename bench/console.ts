@@ -1,36 +1,23 @@
 // Benchmark of the agent console's customer view: Salesforce API calls per lookup when many agents' consoles ask at
-// once. One service on the embedded database, one tenant connected to a local sandbox org; AGENTS consoles each ask
+// once. The bench harness's service and tenant, connected to a local sandbox org; AGENTS consoles each ask
 // `salesforceCustomer` for a different visitor at the same moment, then ask again (served from the cache).
 // Run: npm run bench:console [-- <agents>]
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { createApp } from '../src/app.ts';
 import { createApiKey } from '../src/auth/api-keys.ts';
-import { readConfig } from '../src/config.ts';
-import { startSandbox } from '../src/sandbox/server.ts';
+import { startBenchOrg } from './harness.ts';
 
 const AGENTS = Number(process.argv[2] ?? 200);
-const APP = { clientId: 'bench-console-app', clientSecret: 'bench-console-secret' };
 const QUERY = `query BenchConsole($visitor: VisitorInput!) {
   salesforceCustomer(visitor: $visitor) { connected matches { object id rule url fields { name value } } }
 }`;
 
-const dataDir = mkdtempSync(path.join(tmpdir(), 'cxsf-bench-console-'));
-const sandbox = await startSandbox({ autoApprove: true });
-const app = await createApp(
-  readConfig({ DATA_DIR: dataDir, DEMO: '0', LOG_LEVEL: 'silent', NODE_ENV: 'production' }),
-);
+const org = await startBenchOrg();
+const { sandbox, app } = org;
 try {
-  const { prisma } = app.db;
-  const { connections } = app.services;
-  await sandbox.control.createConnectedApp({ ...APP, callbackUrls: [connections.callbackUrl] });
-  await connections.apps.setSystem({ ...APP, loginUrl: sandbox.url });
-  const tenant = await prisma.tenant.create({ data: { slug: 'bench', name: 'Bench' } });
-  const { key } = await createApiKey(prisma, { tenantId: tenant.id, role: 'AGENT', name: 'bench' });
-  const { authorizationUrl } = await connections.start(tenant.id, 'SYSTEM');
-  const authorize = await fetch(authorizationUrl, { redirect: 'manual' });
-  await connections.complete(new URL(authorize.headers.get('location')!).searchParams);
+  const { key } = await createApiKey(app.db.prisma, {
+    tenantId: org.tenantId,
+    role: 'AGENT',
+    name: 'bench agent',
+  });
 
   // Half the visitors are Leads in the org; every fifth gives only a phone.
   const visitors = Array.from({ length: AGENTS }, (_, i) => ({
@@ -79,7 +66,5 @@ try {
     `for comparison: ${naive} queries one by one, or ${Math.ceil(naive / 5)} calls in composites of five without coalescing`,
   );
 } finally {
-  await app.close();
-  await sandbox.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  await org.close();
 }
