@@ -12,5 +12,7 @@ import './types/salesforce-customer.ts';
 import './types/mapping.ts';
 import './types/settings.ts';
 import './types/plan-chat.ts';
+import './types/agent-actions.ts';
+import './types/api-usage.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });

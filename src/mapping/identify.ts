@@ -2,6 +2,7 @@
 import type { CompiledMapping, CompiledRule, IdentifiedObject } from './compile.ts';
 import { identifyKey, type LookupResults, whereClause } from './lookups.ts';
 import { normalize } from './normalize.ts';
+import type { Ambiguity } from './plan.ts';
 import { readSource, type SourceContext } from './sources.ts';
 
 export interface Identified {
@@ -18,6 +19,8 @@ export function identify(
   context: SourceContext,
   lookups: LookupResults,
   notes: string[],
+  /** Receives the first rule that found several records under `onMultiple: none`, when no rule matched one. */
+  ambiguous?: (ambiguity: Omit<Ambiguity, 'candidates'> & { rows: Array<Record<string, unknown>> }) => void,
 ): Identified | undefined {
   const knownId = {
     Account: lookups.known?.accountId,
@@ -30,6 +33,7 @@ export function identify(
   }
   const ident = mapping.identification[object];
   if (!ident) return undefined;
+  let several: { rule: string; rows: Array<Record<string, unknown>> } | undefined;
   for (const rule of ident.rules) {
     if (!whereClause(rule, context)) continue;
     const rows = (lookups.records?.[identifyKey(object, rule.name)] ?? []).filter(
@@ -41,6 +45,7 @@ export function identify(
       notes.push(
         `${object} rule ${rule.name} found ${rows.length} records; onMultiple is none, so it does not match`,
       );
+      several ??= { rule: rule.name, rows };
       continue;
     }
     const [best] =
@@ -53,6 +58,7 @@ export function identify(
       );
     return { id: best!.Id as string, rule: rule.name, record: best };
   }
+  if (several) ambiguous?.({ object, ...several });
   return undefined;
 }
 

@@ -6,7 +6,7 @@ import { base64, type Evaluated, evaluateField, safeFileName } from './field-val
 import { type Identified, identify } from './identify.ts';
 import type { LookupResults } from './lookups.ts';
 import { updateFields } from './overwrite.ts';
-import type { DmlPlan, FieldValue, ManualAction, PlanStep } from './plan.ts';
+import type { DmlPlan, FieldValue, ManualAction, MatchCandidate, PlanStep } from './plan.ts';
 import { buildContext, type SourceContext } from './sources.ts';
 import { renderTemplate } from './templates.ts';
 
@@ -33,7 +33,7 @@ export function planEvent(
   const p = new Planner(mapping, event, lookups, plan);
   if (options.action) {
     p.action(options.action);
-    return plan;
+    return withoutGuessing(plan);
   }
   if (mapping.mode === 'manual') {
     plan.notes.push('mode is manual: events record nothing until an agent chooses an action in the console');
@@ -49,8 +49,21 @@ export function planEvent(
   }
   if (s.record === 'sales') p.sales();
   else p.support();
+  return withoutGuessing(plan);
+}
+
+/** An ambiguous visitor writes nothing: an agent picks the record, then the chat is planned again. */
+function withoutGuessing(plan: DmlPlan): DmlPlan {
+  if (!plan.ambiguous) return plan;
+  plan.steps = [];
+  plan.notes.push(
+    `${plan.ambiguous.object}: ${plan.ambiguous.candidates.length} records match (rule ${plan.ambiguous.rule}) and onMultiple is none: waiting for an agent to choose`,
+  );
   return plan;
 }
+
+/** Fields shown for a candidate when the mapping's display lists none for its object. */
+const DEFAULT_CANDIDATE_FIELDS = ['Name', 'Email', 'Phone', 'Company'];
 
 class Planner {
   private readonly context: SourceContext;
@@ -111,13 +124,31 @@ class Planner {
     }
   }
 
-  private find(object: IdentifiedObject): Identified | undefined {
-    return identify(this.mapping, object, this.context, this.lookups, []);
+  /** Whether the visitor is this object: one record matched, or several an agent must choose from. */
+  private find(object: IdentifiedObject): boolean {
+    let several = false;
+    const found = identify(this.mapping, object, this.context, this.lookups, [], () => {
+      several = true;
+    });
+    return !!found || several;
+  }
+
+  /** Identifies the visitor; when several records match and this plan would use the match, notes the ambiguity. */
+  private identify(object: IdentifiedObject, reuse: boolean): Identified | undefined {
+    return identify(this.mapping, object, this.context, this.lookups, this.plan.notes, (found) => {
+      if (!reuse || this.plan.ambiguous) return;
+      const display = this.mapping.display[this.plan.section][object] ?? DEFAULT_CANDIDATE_FIELDS;
+      const candidates: MatchCandidate[] = found.rows.map((row) => ({
+        id: row.Id as string,
+        fields: Object.fromEntries(display.filter((f) => f in row).map((f) => [f, row[f]])),
+      }));
+      this.plan.ambiguous = { object, rule: found.rule, candidates };
+    });
   }
 
   /** The Lead's id (matched, or the one this plan creates); a converted Lead yields its Contact. */
   private lead(reuse: boolean): FieldValue {
-    const found = identify(this.mapping, 'Lead', this.context, this.lookups, this.plan.notes);
+    const found = this.identify('Lead', reuse);
     if (found && reuse) {
       this.plan.matched = { object: 'Lead', id: found.id, rule: found.rule };
       const convertedTo = found.record?.IsConverted === true ? found.record.ConvertedContactId : undefined;
@@ -136,7 +167,7 @@ class Planner {
   }
 
   private contact(account: FieldValue | undefined, reuse: boolean): FieldValue {
-    const found = identify(this.mapping, 'Contact', this.context, this.lookups, this.plan.notes);
+    const found = this.identify('Contact', reuse);
     if (found && reuse) {
       this.plan.matched = { object: 'Contact', id: found.id, rule: found.rule };
       const accountId = found.record?.AccountId;
@@ -150,7 +181,7 @@ class Planner {
   }
 
   private account(): FieldValue | undefined {
-    const found = identify(this.mapping, 'Account', this.context, this.lookups, this.plan.notes);
+    const found = this.identify('Account', true);
     if (found) {
       this.plan.notes.push(`Account ${found.id} matched by rule ${found.rule}`);
       this.update('Account', 'account', found);

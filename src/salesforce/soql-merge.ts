@@ -75,7 +75,7 @@ export function mergeQueries(queries: readonly string[]): { merged: MergedQuery[
       single.push(group[0]!.index);
       continue;
     }
-    const { select, object, field, rest, orderBy, limit } = group[0]!.parsed;
+    const { select, object, field, rest, orderBy } = group[0]!.parsed;
     const columns = select.some((s) => s.toLowerCase() === field.toLowerCase()) ? select : [...select, field];
     let chunk: typeof group = [];
     let chars = 0;

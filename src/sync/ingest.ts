@@ -82,14 +82,13 @@ export async function ingestAction(
       skipDuplicates: true,
     });
     if (stored.count === 0) return { record, duplicate: true };
-    // An action reopens a skipped or finished chat; one waiting for its connection or for an agent keeps waiting.
-    const reopened =
-      record.status === 'WAITING_FOR_CONNECTION' || record.status === 'NEEDS_REVIEW'
-        ? record
-        : await tx.syncRecord.update({
-            where: { id: record.id },
-            data: { status: 'PENDING', nextAttemptAt: null },
-          });
+    // As a new event: reopens a skipped or finished chat; one waiting (for its connection, an agent) keeps waiting.
+    const reopened = REOPENED_BY_EVENTS.has(record.status)
+      ? await tx.syncRecord.update({
+          where: { id: record.id },
+          data: { status: 'PENDING', nextAttemptAt: null },
+        })
+      : record;
     const job: SyncJob = { tenantId: record.tenantId, key: record.visitorKey ?? `record:${record.id}` };
     await deps.boss.send(SYNC_QUEUE, job as object, { ...enqueueOptions(job), db: transactionExecutor(tx) });
     return { record: reopened, duplicate: false };

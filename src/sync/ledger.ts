@@ -154,7 +154,8 @@ export async function forgetId(prisma: Prisma, tenantId: string, salesforceId: s
   await prisma.syncObject.deleteMany({ where: { salesforceId, syncRecord: { tenantId } } });
 }
 
-/** Marks the record's events applied, but for agent actions not planned yet (`leaveOpen`). */
+/** Marks the events the record was planned from applied, but for agent actions not planned yet (`leaveOpen`). An
+ *  event that arrived during the write stays unapplied: its own job plans it. */
 export async function markSynced(
   prisma: Prisma,
   record: OpenRecord,
@@ -163,7 +164,11 @@ export async function markSynced(
 ): Promise<void> {
   await prisma.$transaction([
     prisma.syncEvent.updateMany({
-      where: { syncRecordId: record.id, appliedAt: null, id: { notIn: leaveOpen } },
+      where: {
+        syncRecordId: record.id,
+        appliedAt: null,
+        id: { in: record.events.map((e) => e.id).filter((id) => !leaveOpen.includes(id)) },
+      },
       data: { appliedAt: new Date() },
     }),
     prisma.syncRecord.update({

@@ -4,7 +4,7 @@
 import type { Connection } from 'jsforce';
 import type { Prisma } from '../db/open.ts';
 import type { CxEvent } from '../mapping/event.ts';
-import { type DmlPlan, type LookupResults, planEvent } from '../mapping/index.ts';
+import { type DmlPlan, type LookupResults, type ManualAction, planEvent } from '../mapping/index.ts';
 import { soqlString } from '../mapping/soql.ts';
 import { createQueryLoader } from '../salesforce/query-loader.ts';
 import { type OpenRecord, saveObject } from './ledger.ts';
@@ -20,14 +20,15 @@ interface Planned {
   event: CxEvent;
   lookups: LookupResults;
   plan: DmlPlan;
+  action?: ManualAction;
 }
 
-export async function recoverLostWrites(
+export async function recoverLostWrites<T extends Planned>(
   prisma: Prisma,
   conn: Connection,
   mapping: ActiveMapping,
-  planned: Planned[],
-) {
+  planned: T[],
+): Promise<T[]> {
   const uncertain = planned.filter(({ record }) => record.inflightAt);
   if (uncertain.length === 0) return planned;
   const loader = createQueryLoader(conn);
@@ -48,7 +49,7 @@ export async function recoverLostWrites(
       return [{ item, step, found: loader.load(soql) }];
     }),
   );
-  const adopted = new Set<Planned>();
+  const adopted = new Set<T>();
   const taken = new Set<string>();
   for (const { item, step, found } of searches) {
     const candidates = (await found)
@@ -72,6 +73,8 @@ export async function recoverLostWrites(
     adopted.add(item);
   }
   return planned.map((item) =>
-    adopted.has(item) ? { ...item, plan: planEvent(mapping.compiled, item.event, item.lookups) } : item,
+    adopted.has(item)
+      ? { ...item, plan: planEvent(mapping.compiled, item.event, item.lookups, { action: item.action }) }
+      : item,
   );
 }

@@ -2,12 +2,15 @@
 // Salesforce connection comes back.
 import type PgBoss from 'pg-boss';
 import type { Database } from '../db/open.ts';
+import { Prisma as PrismaNamespace, type SyncRecord } from '../generated/prisma/client.ts';
 import type { SourceKind } from '../generated/prisma/enums.ts';
 import type { Logger } from '../log.ts';
 import type { CxEvent } from '../mapping/event.ts';
+import type { ManualAction } from '../mapping/plan.ts';
 import { ConnectionUnavailableError, type SalesforceConnections } from '../salesforce/connections.ts';
-import { ingestEvent } from './ingest.ts';
-import { loadOpenRecords } from './ledger.ts';
+import { ApiBudget, BUDGET_WAIT_CODE, DEFAULT_BUDGET_RECHECK_SECONDS } from './api-budget.ts';
+import { ingestAction, ingestEvent } from './ingest.ts';
+import { linkVisitor, loadOpenRecords } from './ledger.ts';
 import { activeMapping } from './mapping-versions.ts';
 import { OwnerCache } from './owner-cache.ts';
 import { enqueueOptions, SYNC_QUEUE, type SyncJob, startQueue } from './queue.ts';
@@ -23,24 +26,36 @@ export interface SyncOptions {
   work?: boolean;
   /** See DEFAULT_JOB_EXPIRE_SECONDS. */
   jobExpireSeconds?: number;
+  /** See DEFAULT_BUDGET_RECHECK_SECONDS. */
+  budgetRecheckSeconds?: number;
 }
 
 export class SyncService {
   readonly owners = new OwnerCache();
+  readonly budget: ApiBudget;
   private readonly resuming = new Set<Promise<void>>();
   private constructor(
     private readonly db: Database,
     readonly boss: PgBoss,
     private readonly connections: SalesforceConnections,
     private readonly log: Logger,
-  ) {}
+    private readonly budgetRecheckSeconds: number,
+  ) {
+    this.budget = new ApiBudget(db.prisma);
+  }
 
   static async start(
     deps: { db: Database; connections: SalesforceConnections; log: Logger },
     options: SyncOptions = {},
   ) {
     const boss = await startQueue(deps.db, deps.log, options.jobExpireSeconds);
-    const service = new SyncService(deps.db, boss, deps.connections, deps.log);
+    const service = new SyncService(
+      deps.db,
+      boss,
+      deps.connections,
+      deps.log,
+      options.budgetRecheckSeconds ?? DEFAULT_BUDGET_RECHECK_SECONDS,
+    );
     if (options.work !== false) {
       await boss.work<SyncJob>(
         SYNC_QUEUE,
@@ -65,15 +80,41 @@ export class SyncService {
     return ingestEvent({ prisma: this.db.prisma, boss: this.boss }, input);
   }
 
+  /** An agent's action on a recorded chat: stored once, planned once, whatever the repeats. */
+  act(input: { record: SyncRecord; action: ManualAction; actor: string }) {
+    return ingestAction({ prisma: this.db.prisma, boss: this.boss }, input);
+  }
+
+  /** An agent picked the record a visitor is: remembered for the visitor, and the chat continues with it. */
+  async resolveMatch(record: SyncRecord, sobjectType: string, salesforceId: string): Promise<void> {
+    const { prisma } = this.db;
+    if (record.visitorKey)
+      await linkVisitor(prisma, record.tenantId, record.visitorKey, sobjectType, salesforceId, 'agent');
+    // No visitor key to remember it by: the chat itself keeps the choice.
+    else
+      await prisma.syncObject.upsert({
+        where: { syncRecordId_role: { syncRecordId: record.id, role: `match:${sobjectType}` } },
+        create: { syncRecordId: record.id, role: `match:${sobjectType}`, sobjectType, salesforceId },
+        update: { salesforceId },
+      });
+    await prisma.syncRecord.update({
+      where: { id: record.id },
+      data: { candidates: PrismaNamespace.DbNull, lastError: null, lastErrorCode: null },
+    });
+    await this.retry(record.id);
+  }
+
   /** Waits until the record reaches a final status, or the time runs out. */
   async waitForOutcome(recordId: string, seconds: number): Promise<void> {
     const deadline = Date.now() + seconds * 1000;
     while (Date.now() < deadline) {
       const record = await this.db.prisma.syncRecord.findUnique({
         where: { id: recordId },
-        select: { status: true },
+        select: { status: true, lastErrorCode: true },
       });
       if (!record || FINAL_STATUSES.has(record.status)) return;
+      // Waiting for the API budget: settled for now, the answer shows why.
+      if (record.status === 'PENDING' && record.lastErrorCode === BUDGET_WAIT_CODE) return;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
@@ -159,12 +200,25 @@ export class SyncService {
       return new Set();
     }
     const mapping = await activeMapping(prisma, tenantId);
-    const retry = await syncRecords(
-      { prisma, log: this.log, owners: this.owners },
-      { conn: session.conn, userId: session.userId },
+    const { retry, deferred } = await syncRecords(
+      {
+        prisma,
+        log: this.log,
+        owners: this.owners,
+        budget: this.budget,
+        budgetRecheckSeconds: this.budgetRecheckSeconds,
+      },
+      { tenantId, conn: session.conn, userId: session.userId },
       mapping,
       records,
     );
-    return new Set(retry.map((record) => record.visitorKey ?? `record:${record.id}`));
+    // Waiting for the API budget is not a failure: the job completes and a new one looks again later.
+    const keyOf = (record: { id: string; visitorKey: string | null }) =>
+      record.visitorKey ?? `record:${record.id}`;
+    for (const key of new Set(deferred.map(keyOf)))
+      await this.boss.send(SYNC_QUEUE, { tenantId, key } as object, {
+        ...enqueueOptions({ tenantId, key }, this.budgetRecheckSeconds),
+      });
+    return new Set(retry.map(keyOf));
   }
 }

@@ -4,18 +4,37 @@ import type { Connection } from 'jsforce';
 import type { Prisma } from '../db/open.ts';
 import type { Logger } from '../log.ts';
 import type { CxEvent } from '../mapping/event.ts';
-import { type DmlPlan, type LookupResults, lookupsFor, planEvent } from '../mapping/index.ts';
+import {
+  type Ambiguity,
+  type DmlPlan,
+  type LookupResults,
+  lookupsFor,
+  type ManualAction,
+  planEvent,
+} from '../mapping/index.ts';
 import { executeSteps, type StepOutcome } from '../salesforce/execute-plan.ts';
 import { callFailureCode, classifyFailure } from '../salesforce/failures.ts';
 import { createQueryLoader, type SalesforceRecord } from '../salesforce/query-loader.ts';
+import {
+  type ApiBudget,
+  type ApiUsage,
+  BUDGET_WAIT_CODE,
+  type BudgetState,
+  budgetState,
+  isLowPriority,
+} from './api-budget.ts';
+import { allWaitReason, currentUsage, heldReason, waitForBudget } from './budget-wait.ts';
 import { foldEvents } from './fold-events.ts';
 import {
+  ACTION_PREFIX,
   eventsOf,
   forgetId,
   knownIds,
   linkVisitor,
   markSynced,
   type OpenRecord,
+  pendingAction,
+  reloadRecords,
   saveObject,
   type VisitorSeen,
   visitorSeen,
@@ -29,9 +48,13 @@ export interface TenantSyncDeps {
   prisma: Prisma;
   log: Logger;
   owners: OwnerCache;
+  budget: ApiBudget;
+  /** How long a chat deferred for the API budget waits before the budget is looked at again. */
+  budgetRecheckSeconds: number;
 }
 
 export interface Session {
+  tenantId: string;
   conn: Connection;
   userId: string;
 }
@@ -39,32 +62,37 @@ export interface Session {
 /** What became of one chat in this pass. */
 type Verdict = {
   record: OpenRecord;
-  result: 'synced' | 'skipped' | 'replan' | 'retry' | 'dead' | 'review';
+  result: 'synced' | 'skipped' | 'replan' | 'retry' | 'dead' | 'review' | 'deferred';
   error?: { code: string; message: string };
 };
 
 /** Passes per job: a duplicate rule or a deleted record is resolved by planning again at once. */
 const MAX_PASSES = 3;
 
-/** Syncs the records; answers the records that must be retried later. */
+/** Syncs the records; answers those to retry later (with backoff) and those waiting for the API budget. */
 export async function syncRecords(
   deps: TenantSyncDeps,
   session: Session,
   mapping: ActiveMapping,
   records: OpenRecord[],
-): Promise<OpenRecord[]> {
+): Promise<{ retry: OpenRecord[]; deferred: OpenRecord[] }> {
   const retry: OpenRecord[] = [];
+  const deferred: OpenRecord[] = [];
   // Chats of one visitor go in successive rounds: the first creates the Lead, the next finds it in the ledger.
   for (const round of roundsByVisitor(records)) {
     let pending = round;
     for (let pass = 0; pass < MAX_PASSES && pending.length > 0; pass++) {
+      // A replanned chat is read again: the last pass may have written its objects and applied its events.
+      if (pass > 0) pending = await reloadRecords(deps.prisma, pending);
+      if (pending.length === 0) break;
       const verdicts = await syncRound(deps, session, mapping, pending);
       pending = verdicts.filter((v) => v.result === 'replan').map((v) => v.record);
       retry.push(...verdicts.filter((v) => v.result === 'retry').map((v) => v.record));
+      deferred.push(...verdicts.filter((v) => v.result === 'deferred').map((v) => v.record));
     }
     retry.push(...pending);
   }
-  return retry;
+  return { retry, deferred };
 }
 
 function roundsByVisitor(records: OpenRecord[]): OpenRecord[][] {
@@ -84,28 +112,62 @@ async function syncRound(
   deps: TenantSyncDeps,
   session: Session,
   mapping: ActiveMapping,
-  records: OpenRecord[],
+  all: OpenRecord[],
 ): Promise<Verdict[]> {
-  const { prisma } = deps;
+  const { prisma, budget } = deps;
+  const tenantId = all[0]!.tenantId;
+  const verdicts: Verdict[] = [];
+  // The budget first: near the limit nothing is read or written.
+  const before = await currentUsage(deps, session);
+  if (budgetState(before) === 'ALL_DEFERRED') return deferAll(deps, all, before);
+  // Chats written but for updates the budget holds back wait without a read while it still does.
+  const records = all.filter((record) => {
+    const waiting =
+      budgetState(before) === 'LOW_PRIORITY_DEFERRED' &&
+      record.lastErrorCode === BUDGET_WAIT_CODE &&
+      record.events.every((e) => e.appliedAt);
+    if (waiting) verdicts.push({ record, result: 'deferred' });
+    return !waiting;
+  });
+  await waitForBudget(
+    deps,
+    verdicts.map((v) => v.record),
+  );
+  if (records.length === 0) return verdicts;
+
   await prisma.syncRecord.updateMany({
     where: { id: { in: records.map((r) => r.id) } },
     data: { status: 'RUNNING', attempts: { increment: 1 }, mappingVersionId: mapping.version.id },
   });
 
-  let plans: Array<{ record: OpenRecord; event: CxEvent; plan: DmlPlan }>;
+  let plans: Planned[];
   try {
     plans = await planAll(deps, session, mapping, records);
   } catch (error) {
-    return failAll(deps, records, error);
+    return [...verdicts, ...(await failAll(deps, session, records, error))];
   }
+  // The reads told how much of the budget is left.
+  const usage = await budget.observe(tenantId, session.conn);
+  const state: BudgetState = budgetState(usage);
+  if (state === 'ALL_DEFERRED') return [...verdicts, ...(await deferAll(deps, records, usage))];
 
-  const verdicts: Verdict[] = [];
-  const toWrite = plans.filter(({ plan, record }) => {
-    if (plan.steps.length > 0) return true;
-    verdicts.push({ record, result: 'skipped' });
-    return false;
-  });
-  for (const { record } of verdicts) await markSynced(prisma, record, 'SKIPPED');
+  const toWrite: Planned[] = [];
+  for (const item of plans) {
+    if (item.plan.ambiguous) verdicts.push(await reviewAmbiguity(deps, item.record, item.plan.ambiguous));
+    else if (item.plan.steps.length > 0) toWrite.push(item);
+    else {
+      await markSynced(prisma, item.record, 'SKIPPED', item.leaveOpen);
+      verdicts.push({ record: item.record, result: 'skipped' });
+    }
+  }
+  if (state === 'LOW_PRIORITY_DEFERRED') {
+    for (const item of toWrite) {
+      const held = item.plan.steps.filter(isLowPriority);
+      if (held.length === 0) continue;
+      item.held = held.map((step) => ('object' in step ? step.object : 'file'));
+      item.plan = { ...item.plan, steps: item.plan.steps.filter((step) => !isLowPriority(step)) };
+    }
+  }
   if (toWrite.length === 0) return verdicts;
 
   // From here until the outcomes are stored, a crash leaves the result unknown: the next attempt looks first.
@@ -124,16 +186,50 @@ async function syncRound(
       ...verdicts,
       ...(await failAll(
         deps,
+        session,
         toWrite.map((p) => p.record),
         error,
       )),
     ];
   }
-  for (const { record, plan, event } of toWrite) {
-    const seen = visitorSeen(event, mapping.compiled.version);
-    verdicts.push(await recordOutcomes(deps, record, plan, outcomes.get(record.id) ?? [], seen));
+  const after = await budget.observe(tenantId, session.conn);
+  for (const item of toWrite) {
+    const seen = visitorSeen(item.event, mapping.compiled.version);
+    const outcomes_ = outcomes.get(item.record.id) ?? [];
+    verdicts.push(await recordOutcomes(deps, item, outcomes_, seen, after));
   }
   return verdicts;
+}
+
+interface Planned {
+  record: OpenRecord;
+  event: CxEvent;
+  plan: DmlPlan;
+  /** The agent's action this plan carries out, if any. */
+  action?: ManualAction;
+  /** Events of further actions, planned in the next pass. */
+  leaveOpen: string[];
+  /** Objects whose updates the API budget holds back. */
+  held?: string[];
+}
+
+/** What to plan for a chat: the first action an agent asked for; in manual mode, a chat whose Task or Case an agent
+ *  made is kept up to date by planning that action again; otherwise the chat's events, as the mapping says. */
+function actionOf(
+  mapping: ActiveMapping,
+  record: OpenRecord,
+): { action?: ManualAction; leaveOpen: string[] } {
+  const pending = pendingAction(record);
+  const leaveOpen = record.events
+    .filter((e) => e.kind.startsWith(ACTION_PREFIX) && !e.appliedAt && e.id !== pending?.eventId)
+    .map((e) => e.id);
+  if (pending) return { action: pending.action, leaveOpen };
+  if (mapping.compiled.mode === 'manual') {
+    const roles = new Set(record.objects.map((o) => o.role));
+    if (roles.has('task')) return { action: 'createTask', leaveOpen };
+    if (roles.has('case')) return { action: 'createCase', leaveOpen };
+  }
+  return { leaveOpen };
 }
 
 async function planAll(
@@ -141,7 +237,7 @@ async function planAll(
   session: Session,
   mapping: ActiveMapping,
   records: OpenRecord[],
-) {
+): Promise<Planned[]> {
   const { prisma, owners } = deps;
   const tenantId = records[0]!.tenantId;
   const prepared = await Promise.all(
@@ -156,7 +252,9 @@ async function planAll(
       // Task or Case exists and the visitor is unchanged, searching again (e.g. for an Account) finds what the
       // first search found: only the chat's own record needs writing.
       const settled = (known.taskId || known.caseId) && unchanged.size > 0;
-      const requests = lookupsFor(mapping.compiled, event, known).filter(
+      // In manual mode a chat no agent acted on writes nothing, so it needs no read either.
+      const idle = mapping.compiled.mode === 'manual' && !actionOf(mapping, record).action;
+      const requests = (idle ? [] : lookupsFor(mapping.compiled, event, known)).filter(
         (request) =>
           !(request.rule === 'known' && unchanged.has(request.object)) &&
           !(settled && request.purpose === 'identify' && request.rule !== 'known'),
@@ -192,17 +290,19 @@ async function planAll(
       connectingUserId: session.userId,
       known,
     };
-    return { record, event, lookups, plan: planEvent(mapping.compiled, event, lookups) };
+    const { action, leaveOpen } = actionOf(mapping, record);
+    const plan = planEvent(mapping.compiled, event, lookups, { action });
+    return { record, event, lookups, plan, action, leaveOpen };
   });
   return recoverLostWrites(prisma, session.conn, mapping, planned);
 }
 
 async function recordOutcomes(
   deps: TenantSyncDeps,
-  record: OpenRecord,
-  plan: DmlPlan,
+  { record, plan, leaveOpen, held }: Planned,
   outcomes: StepOutcome[],
   seen: VisitorSeen,
+  usage: ApiUsage | null,
 ): Promise<Verdict> {
   const { prisma } = deps;
   const steps = new Map(plan.steps.map((step) => [step.ref, step]));
@@ -230,10 +330,21 @@ async function recordOutcomes(
       plan.matched.object,
       plan.matched.id,
       plan.matched.rule === 'known' ? 'known' : `rule:${plan.matched.rule}`,
-      failures.length === 0 ? seen : null,
+      // A held-back update did not take this visitor data either: the next pass must read and update the record.
+      failures.length === 0 && !held ? seen : null,
     );
   }
   if (failures.length === 0) {
+    if (held) {
+      await markSynced(prisma, record, 'PENDING', leaveOpen);
+      await waitForBudget(deps, [record], heldReason(held, usage));
+      return { record, result: 'deferred' };
+    }
+    if (leaveOpen.length > 0) {
+      // Another action waits: this one is done, the next pass plans that one.
+      await markSynced(prisma, record, 'RUNNING', leaveOpen);
+      return { record, result: 'replan' };
+    }
     await markSynced(prisma, record);
     return { record, result: 'synced' };
   }
@@ -268,11 +379,22 @@ async function recordOutcomes(
   return failure.kind === 'retryable' ? retryLater(deps, record, error) : deadLetter(deps, record, error);
 }
 
-async function failAll(deps: TenantSyncDeps, records: OpenRecord[], error: unknown): Promise<Verdict[]> {
+async function failAll(
+  deps: TenantSyncDeps,
+  session: Session,
+  records: OpenRecord[],
+  error: unknown,
+): Promise<Verdict[]> {
   const code =
     (error as { code?: string }).code && classifyFailure((error as { code: string }).code) !== 'invalid'
       ? (error as { code: string }).code
       : callFailureCode(error);
+  if (code === 'REQUEST_LIMIT_EXCEEDED' && records[0]) {
+    // Refused for the daily limit (the refusal's Sforce-Limit-Info says so): wait for the budget rather than fail.
+    // Refused with budget left (a concurrency limit), it is a passing failure like any other.
+    const usage = await deps.budget.observe(records[0].tenantId, session.conn);
+    if (budgetState(usage) === 'ALL_DEFERRED') return deferAll(deps, records, usage);
+  }
   const message = error instanceof Error ? error.message : String(error);
   deps.log.warn(
     { code, tenantId: records[0]?.tenantId, records: records.length },
@@ -321,6 +443,34 @@ async function deadLetter(
     data: { status: 'DEAD', lastError: error.message, lastErrorCode: error.code },
   });
   return { record, result: 'dead', error };
+}
+
+/** Several records match and the mapping does not guess: the chat waits for an agent with the candidates. */
+async function reviewAmbiguity(
+  deps: TenantSyncDeps,
+  record: OpenRecord,
+  ambiguous: Ambiguity,
+): Promise<Verdict> {
+  const error = {
+    code: 'MULTIPLE_MATCHES',
+    message: `${ambiguous.candidates.length} ${ambiguous.object} records match (rule ${ambiguous.rule}): an agent chooses one with resolveSalesforceMatch.`,
+  };
+  await deps.prisma.syncRecord.update({
+    where: { id: record.id },
+    data: { candidates: ambiguous as object },
+  });
+  return review(deps, record, error);
+}
+
+/** Every write waits: the chats stay PENDING, with the reason, and are looked at again later. */
+async function deferAll(
+  deps: TenantSyncDeps,
+  records: OpenRecord[],
+  usage: ApiUsage | null,
+): Promise<Verdict[]> {
+  await waitForBudget(deps, records, allWaitReason(usage));
+  deps.log.info({ tenantId: records[0]?.tenantId, records: records.length }, 'sync deferred for API budget');
+  return records.map((record) => ({ record, result: 'deferred' }));
 }
 
 async function review(

@@ -126,15 +126,39 @@ describe('sales setup: visitors as Leads, chats as Tasks', () => {
     expect(plan.notes).toContain('Lead rule lead-by-email found 2 records; took the most recently modified');
   });
 
-  it('treats several matches as none when onMultiple is none', () => {
+  it('writes nothing and names the candidates when several match and onMultiple is none', () => {
     const m = defaultMapping('sales', [['onMultiple: mostRecentlyModified', 'onMultiple: none']]);
-    const other = { ...lead, Id: '00Q000000000002AAA' };
+    const other = { ...lead, Id: '00Q000000000002AAA', Name: 'Jane Other' };
     const plan = planEvent(
       m,
       chatEvent(),
       lookups({ records: { 'identify:Lead:lead-by-email': [other, lead] } }),
     );
     expect(plan.matched).toBeUndefined();
+    expect(plan.steps).toEqual([]);
+    expect(plan.ambiguous).toEqual({
+      object: 'Lead',
+      rule: 'lead-by-email',
+      candidates: [
+        {
+          id: other.Id,
+          fields: { Name: 'Jane Other', Email: lead.Email, Phone: null, Company: lead.Company },
+        },
+        { id: lead.Id, fields: { Email: lead.Email, Phone: null, Company: lead.Company } },
+      ],
+    });
+  });
+
+  it('still creates a Lead when an agent asks for one, whatever matches', () => {
+    const m = defaultMapping('sales', [['onMultiple: mostRecentlyModified', 'onMultiple: none']]);
+    const other = { ...lead, Id: '00Q000000000002AAA' };
+    const plan = planEvent(
+      m,
+      chatEvent(),
+      lookups({ records: { 'identify:Lead:lead-by-email': [other, lead] } }),
+      { action: 'createLead' },
+    );
+    expect(plan.ambiguous).toBeUndefined();
     expect(plan.steps[0]).toMatchObject({ op: 'create', object: 'Lead' });
   });
 });

@@ -67,7 +67,35 @@ const D = {
       recordConversation(input: $input) { __typename ... on MutationRecordConversationSuccess { data { id } } }
     }
   `),
+  createLeadFromChat: graphql(`
+    mutation XtLeadFromChat($input: ChatActionInput!) { createLeadFromChat(input: $input) { __typename ... on MutationCreateLeadFromChatSuccess { data { id } } } }
+  `),
+  createLeadFromConversation: graphql(`
+    mutation XtLeadFromConversation($input: ConversationActionInput!) { createLeadFromConversation(input: $input) { __typename ... on MutationCreateLeadFromConversationSuccess { data { id } } } }
+  `),
+  createContactFromChat: graphql(`
+    mutation XtContactFromChat($input: ChatActionInput!) { createContactFromChat(input: $input) { __typename ... on MutationCreateContactFromChatSuccess { data { id } } } }
+  `),
+  createContactFromConversation: graphql(`
+    mutation XtContactFromConversation($input: ConversationActionInput!) { createContactFromConversation(input: $input) { __typename ... on MutationCreateContactFromConversationSuccess { data { id } } } }
+  `),
+  createTaskFromChat: graphql(`
+    mutation XtTaskFromChat($input: ChatActionInput!) { createTaskFromChat(input: $input) { __typename ... on MutationCreateTaskFromChatSuccess { data { id } } } }
+  `),
+  createTaskFromConversation: graphql(`
+    mutation XtTaskFromConversation($input: ConversationActionInput!) { createTaskFromConversation(input: $input) { __typename ... on MutationCreateTaskFromConversationSuccess { data { id } } } }
+  `),
+  createCaseFromChat: graphql(`
+    mutation XtCaseFromChat($input: ChatActionInput!) { createCaseFromChat(input: $input) { __typename ... on MutationCreateCaseFromChatSuccess { data { id } } } }
+  `),
+  createCaseFromConversation: graphql(`
+    mutation XtCaseFromConversation($input: ConversationActionInput!) { createCaseFromConversation(input: $input) { __typename ... on MutationCreateCaseFromConversationSuccess { data { id } } } }
+  `),
   retrySync: graphql(`mutation XtRetry($id: ID!) { retrySync(id: $id) { __typename } }`),
+  resolveSalesforceMatch: graphql(`
+    mutation XtResolveMatch($id: ID!) { resolveSalesforceMatch(syncRecordId: $id, object: Lead, salesforceId: "00Q000000000001AAA") { __typename } }
+  `),
+  salesforceApiUsage: graphql(`query XtApiUsage { salesforceApiUsage { used limit } }`),
   revokeApiKey: graphql(`mutation XtRevoke($id: ID!) { revokeApiKey(id: $id) { __typename } }`),
   rollbackMapping: graphql(
     `mutation XtRollback($version: Int!) { rollbackMapping(version: $version) { __typename } }`,
@@ -97,6 +125,12 @@ const refused = async (promise: Promise<unknown>) =>
   expect((await graphqlError(promise)).code).toBe('FORBIDDEN');
 const aConnected = async () =>
   expect((await asA().request(D.salesforceConnection)).salesforceConnection.status).toBe('CONNECTED');
+const aHasNoAction = async () =>
+  expect(
+    await org.service.app.db.prisma.syncEvent.count({
+      where: { kind: { startsWith: 'action.' }, syncRecord: { tenantId: org.tenantId } },
+    }),
+  ).toBe(0);
 const aActiveVersion = async () => (await asA().request(D.mapping)).mapping.version;
 
 beforeAll(async () => {
@@ -159,6 +193,10 @@ const cases: Record<string, Case> = {
     if (result.__typename !== 'QueryPlanChatSuccess') throw new Error(result.__typename);
     expect(result.data.connected).toBe(false);
     expect(result.data.lookups.every((l) => l.records == null)).toBe(true);
+  },
+  'Query.salesforceApiUsage': async () => {
+    // A's org reported A's usage; B has none.
+    expect((await asB().request(D.salesforceApiUsage)).salesforceApiUsage).toBeNull();
   },
   'Query.salesforceConnection': async () => {
     expect((await asB().request(D.salesforceConnection)).salesforceConnection).toEqual({
@@ -223,6 +261,78 @@ const cases: Record<string, Case> = {
     const result = (await asB().request(D.recordConversation, { input })).recordConversation;
     if (result.__typename !== 'MutationRecordConversationSuccess') throw new Error(result.__typename);
     expect(result.data.id).not.toBe(a.recordId);
+  },
+  'Mutation.createLeadFromChat': async () => {
+    const result = (await asB().request(D.createLeadFromChat, { input: { chatId: a.chatId } }))
+      .createLeadFromChat;
+    if (result.__typename === 'MutationCreateLeadFromChatSuccess')
+      expect(result.data.id).not.toBe(a.recordId);
+    else expect(result.__typename).toBe('NotFoundError');
+    await aHasNoAction();
+  },
+  'Mutation.createLeadFromConversation': async () => {
+    const result = (
+      await asB().request(D.createLeadFromConversation, { input: { conversationId: a.chatId } })
+    ).createLeadFromConversation;
+    if (result.__typename === 'MutationCreateLeadFromConversationSuccess')
+      expect(result.data.id).not.toBe(a.recordId);
+    else expect(result.__typename).toBe('NotFoundError');
+    await aHasNoAction();
+  },
+  'Mutation.createContactFromChat': async () => {
+    const result = (await asB().request(D.createContactFromChat, { input: { chatId: a.chatId } }))
+      .createContactFromChat;
+    if (result.__typename === 'MutationCreateContactFromChatSuccess')
+      expect(result.data.id).not.toBe(a.recordId);
+    else expect(result.__typename).toBe('NotFoundError');
+    await aHasNoAction();
+  },
+  'Mutation.createContactFromConversation': async () => {
+    const result = (
+      await asB().request(D.createContactFromConversation, { input: { conversationId: a.chatId } })
+    ).createContactFromConversation;
+    if (result.__typename === 'MutationCreateContactFromConversationSuccess')
+      expect(result.data.id).not.toBe(a.recordId);
+    else expect(result.__typename).toBe('NotFoundError');
+    await aHasNoAction();
+  },
+  'Mutation.createTaskFromChat': async () => {
+    const result = (await asB().request(D.createTaskFromChat, { input: { chatId: a.chatId } }))
+      .createTaskFromChat;
+    if (result.__typename === 'MutationCreateTaskFromChatSuccess')
+      expect(result.data.id).not.toBe(a.recordId);
+    else expect(result.__typename).toBe('NotFoundError');
+    await aHasNoAction();
+  },
+  'Mutation.createTaskFromConversation': async () => {
+    const result = (
+      await asB().request(D.createTaskFromConversation, { input: { conversationId: a.chatId } })
+    ).createTaskFromConversation;
+    if (result.__typename === 'MutationCreateTaskFromConversationSuccess')
+      expect(result.data.id).not.toBe(a.recordId);
+    else expect(result.__typename).toBe('NotFoundError');
+    await aHasNoAction();
+  },
+  'Mutation.createCaseFromChat': async () => {
+    const result = (await asB().request(D.createCaseFromChat, { input: { chatId: a.chatId } }))
+      .createCaseFromChat;
+    if (result.__typename === 'MutationCreateCaseFromChatSuccess')
+      expect(result.data.id).not.toBe(a.recordId);
+    else expect(result.__typename).toBe('NotFoundError');
+    await aHasNoAction();
+  },
+  'Mutation.createCaseFromConversation': async () => {
+    const result = (
+      await asB().request(D.createCaseFromConversation, { input: { conversationId: a.chatId } })
+    ).createCaseFromConversation;
+    if (result.__typename === 'MutationCreateCaseFromConversationSuccess')
+      expect(result.data.id).not.toBe(a.recordId);
+    else expect(result.__typename).toBe('NotFoundError');
+    await aHasNoAction();
+  },
+  'Mutation.resolveSalesforceMatch': async () => {
+    const result = (await asB().request(D.resolveSalesforceMatch, { id: a.recordId })).resolveSalesforceMatch;
+    expect(result.__typename).toBe('NotFoundError');
   },
   'Mutation.retrySync': async () => {
     expect((await asB().request(D.retrySync, { id: a.recordId })).retrySync.__typename).toBe('NotFoundError');

@@ -1,13 +1,14 @@
 // The ledger as the API shows it: one SyncRecord per chat or conversation, with what it wrote in Salesforce.
 import { SourceKind, SyncStatus } from '../../generated/prisma/enums.ts';
+import type { Ambiguity } from '../../mapping/plan.ts';
 import { builder } from '../builder.ts';
-import { NotFoundError } from '../errors.ts';
+import { InvalidInputError, NotFoundError } from '../errors.ts';
 
 export const SyncStatusEnum = builder.enumType(SyncStatus, {
   name: 'SyncStatus',
   description:
-    'PENDING: queued. RUNNING: being written. SYNCED: in Salesforce. RETRYING: failed transiently, will retry. ' +
-    'DEAD: gave up (see lastError; retrySync queues it again). NEEDS_REVIEW: ambiguous, an agent must choose. ' +
+    'PENDING: queued (lastErrorCode API_BUDGET: waiting for the Salesforce API budget, see salesforceApiUsage). RUNNING: being written. SYNCED: in Salesforce. RETRYING: failed transiently, will retry. ' +
+    'DEAD: gave up (see lastError; retrySync queues it again). NEEDS_REVIEW: ambiguous, an agent must choose (matchCandidates, resolveSalesforceMatch). ' +
     'WAITING_FOR_CONNECTION: the tenant must (re)connect Salesforce; nothing is lost. SKIPPED: the mapping records nothing for it.',
 });
 
@@ -47,6 +48,37 @@ builder.prismaObject('MappingVersion', {
   }),
 });
 
+const MatchObjectEnum = builder.enumType('SalesforceMatchObject', {
+  description: 'The objects a visitor is identified as.',
+  values: { Lead: { value: 'Lead' }, Contact: { value: 'Contact' }, Account: { value: 'Account' } } as const,
+});
+
+interface CandidateView {
+  object: string;
+  salesforceId: string;
+  rule: string;
+  fields: Record<string, unknown>;
+  url: string | null;
+}
+
+const MatchCandidateType = builder.objectRef<CandidateView>('SalesforceMatchCandidate').implement({
+  description: 'One of the records a visitor matched when the mapping does not guess (onMultiple: none).',
+  fields: (t) => ({
+    object: t.field({ type: MatchObjectEnum, resolve: (c) => c.object as 'Lead' }),
+    salesforceId: t.exposeString('salesforceId'),
+    rule: t.exposeString('rule', { description: 'The identification rule that found it.' }),
+    fields: t.field({
+      type: 'JSON',
+      description: "The mapping's display fields of the record, e.g. Name, Email, Phone.",
+      resolve: (c) => c.fields,
+    }),
+    url: t.exposeString('url', {
+      nullable: true,
+      description: 'Opens the record in Salesforce (Lightning).',
+    }),
+  }),
+});
+
 export const SyncRecordType = builder.prismaNode('SyncRecord', {
   id: { field: 'id' },
   // `node(id:)` and `nodes(ids:)` load through here: only the caller's tenant's records exist for it.
@@ -64,6 +96,25 @@ export const SyncRecordType = builder.prismaNode('SyncRecord', {
       description: "Salesforce's error code, e.g. REQUIRED_FIELD_MISSING.",
     }),
     candidates: t.expose('candidates', { type: 'JSON', nullable: true }),
+    matchCandidates: t.field({
+      type: [MatchCandidateType],
+      description: 'In NEEDS_REVIEW: the records the visitor matched; resolveSalesforceMatch picks one.',
+      select: {
+        candidates: true,
+        tenant: { select: { connection: { select: { instanceUrl: true } } } },
+      },
+      resolve: (record) => {
+        const ambiguity = record.candidates as Ambiguity | null;
+        const instanceUrl = record.tenant.connection?.instanceUrl;
+        return (ambiguity?.candidates ?? []).map((c) => ({
+          object: ambiguity!.object,
+          salesforceId: c.id,
+          rule: ambiguity!.rule,
+          fields: c.fields,
+          url: instanceUrl ? `${instanceUrl}/lightning/r/${ambiguity!.object}/${c.id}/view` : null,
+        }));
+      },
+    }),
     mappingVersion: t.relation('mappingVersion', { nullable: true }),
     objects: t.relation('objects', { query: { orderBy: { createdAt: 'asc' } } }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
@@ -127,6 +178,59 @@ builder.mutationField('retrySync', (t) =>
       });
       if (!record) throw new NotFoundError('sync record', id.id);
       await services.sync.retry(record.id);
+      return prisma.syncRecord.findUniqueOrThrow({ ...query, where: { id: record.id } });
+    },
+  }),
+);
+
+const SALESFORCE_ID = /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/;
+
+builder.mutationField('resolveSalesforceMatch', (t) =>
+  t.prismaField({
+    type: 'SyncRecord',
+    description:
+      'Picks the record a visitor is, for a sync waiting in NEEDS_REVIEW. The choice is remembered for the visitor ' +
+      '(their next chats use it without asking) and the sync continues.',
+    authScopes: { agent: true },
+    errors: { types: [NotFoundError, InvalidInputError] },
+    args: {
+      syncRecordId: t.arg.globalID({ required: true, for: [SyncRecordType] }),
+      object: t.arg({ type: MatchObjectEnum, required: true }),
+      salesforceId: t.arg.string({ required: true }),
+    },
+    resolve: async (query, _root, args, { prisma, viewer, services }) => {
+      const record = await prisma.syncRecord.findFirst({
+        where: { id: args.syncRecordId.id, tenantId: viewer.tenantId! },
+      });
+      if (!record) throw new NotFoundError('sync record', args.syncRecordId.id);
+      if (record.status !== 'NEEDS_REVIEW')
+        throw new InvalidInputError(
+          `The sync is ${record.status}; only one in NEEDS_REVIEW waits for a choice.`,
+          'syncRecordId',
+        );
+      const salesforceId = args.salesforceId.trim();
+      if (!SALESFORCE_ID.test(salesforceId))
+        throw new InvalidInputError(
+          'salesforceId must be a 15- or 18-character Salesforce id.',
+          'salesforceId',
+        );
+      const ambiguity = record.candidates as Ambiguity | null;
+      if (ambiguity?.candidates.length) {
+        if (ambiguity.object !== args.object)
+          throw new InvalidInputError(`The candidates are ${ambiguity.object} records.`, 'object');
+        const chosen = ambiguity.candidates.find((c) => c.id.slice(0, 15) === salesforceId.slice(0, 15));
+        if (!chosen)
+          throw new InvalidInputError(`${salesforceId} is not one of the candidates.`, 'salesforceId');
+        await services.sync.resolveMatch(record, args.object, chosen.id);
+      } else await services.sync.resolveMatch(record, args.object, salesforceId);
+      await prisma.auditEvent.create({
+        data: {
+          tenantId: record.tenantId,
+          actor: viewer.actor,
+          action: 'sync.match.resolved',
+          details: { syncRecordId: record.id, object: args.object, salesforceId },
+        },
+      });
       return prisma.syncRecord.findUniqueOrThrow({ ...query, where: { id: record.id } });
     },
   }),

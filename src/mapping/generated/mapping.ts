@@ -195,7 +195,7 @@ export interface Identification {
    */
   rules: Rule[];
   /**
-   * When a rule finds several records: take the most recently modified, the oldest (first created), or none (the rule does not match).
+   * When a rule finds several records: take the most recently modified, the oldest (first created), or none (do not guess: unless a later rule finds exactly one, the chat waits in NEEDS_REVIEW with the candidates until an agent picks one).
    */
   onMultiple?: 'mostRecentlyModified' | 'oldest' | 'none';
 }
