@@ -5,7 +5,6 @@ import type { Prisma } from '../db/open.ts';
 import type { Logger } from '../log.ts';
 import type { CxEvent } from '../mapping/event.ts';
 import {
-  type Ambiguity,
   type DmlPlan,
   type LookupResults,
   lookupsFor,
@@ -13,7 +12,6 @@ import {
   planEvent,
 } from '../mapping/index.ts';
 import { executeSteps, type StepOutcome } from '../salesforce/execute-plan.ts';
-import { callFailureCode, classifyFailure } from '../salesforce/failures.ts';
 import { createQueryLoader, type SalesforceRecord } from '../salesforce/query-loader.ts';
 import {
   type ApiBudget,
@@ -23,7 +21,7 @@ import {
   budgetState,
   isLowPriority,
 } from './api-budget.ts';
-import { allWaitReason, currentUsage, heldReason, waitForBudget } from './budget-wait.ts';
+import { currentUsage, heldReason, waitForBudget } from './budget-wait.ts';
 import { foldEvents } from './fold-events.ts';
 import {
   ACTION_PREFIX,
@@ -41,8 +39,16 @@ import {
 } from './ledger.ts';
 import type { ActiveMapping } from './mapping-versions.ts';
 import type { OwnerCache } from './owner-cache.ts';
-import { MAX_ATTEMPTS } from './queue.ts';
 import { recoverLostWrites } from './recover.ts';
+import {
+  deadLetter,
+  deferAll,
+  failAll,
+  retryLater,
+  review,
+  reviewAmbiguity,
+  type Verdict,
+} from './verdicts.ts';
 
 export interface TenantSyncDeps {
   prisma: Prisma;
@@ -58,13 +64,6 @@ export interface Session {
   conn: Connection;
   userId: string;
 }
-
-/** What became of one chat in this pass. */
-type Verdict = {
-  record: OpenRecord;
-  result: 'synced' | 'skipped' | 'replan' | 'retry' | 'dead' | 'review' | 'deferred';
-  error?: { code: string; message: string };
-};
 
 /** Passes per job: a duplicate rule or a deleted record is resolved by planning again at once. */
 const MAX_PASSES = 3;
@@ -377,110 +376,4 @@ async function recordOutcomes(
     return { record, result: 'replan', error };
   }
   return failure.kind === 'retryable' ? retryLater(deps, record, error) : deadLetter(deps, record, error);
-}
-
-async function failAll(
-  deps: TenantSyncDeps,
-  session: Session,
-  records: OpenRecord[],
-  error: unknown,
-): Promise<Verdict[]> {
-  const code =
-    (error as { code?: string }).code && classifyFailure((error as { code: string }).code) !== 'invalid'
-      ? (error as { code: string }).code
-      : callFailureCode(error);
-  if (code === 'REQUEST_LIMIT_EXCEEDED' && records[0]) {
-    // Refused for the daily limit (the refusal's Sforce-Limit-Info says so): wait for the budget rather than fail.
-    // Refused with budget left (a concurrency limit), it is a passing failure like any other.
-    const usage = await deps.budget.observe(records[0].tenantId, session.conn);
-    if (budgetState(usage) === 'ALL_DEFERRED') return deferAll(deps, records, usage);
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  deps.log.warn(
-    { code, tenantId: records[0]?.tenantId, records: records.length },
-    `salesforce call failed: ${message}`,
-  );
-  const kind = classifyFailure(code);
-  const verdicts: Verdict[] = [];
-  for (const record of records) {
-    verdicts.push(
-      kind === 'invalid' && code !== 'UNKNOWN_ERROR'
-        ? await deadLetter(deps, record, { code, message })
-        : await retryLater(deps, record, { code, message }),
-    );
-  }
-  return verdicts;
-}
-
-async function retryLater(
-  deps: TenantSyncDeps,
-  record: OpenRecord,
-  error: { code: string; message: string },
-): Promise<Verdict> {
-  const current = await deps.prisma.syncRecord.findUniqueOrThrow({
-    where: { id: record.id },
-    select: { attempts: true },
-  });
-  if (current.attempts >= MAX_ATTEMPTS) return deadLetter(deps, record, error);
-  await deps.prisma.syncRecord.update({
-    where: { id: record.id },
-    data: { status: 'RETRYING', lastError: error.message, lastErrorCode: error.code },
-  });
-  return { record, result: 'retry', error };
-}
-
-async function deadLetter(
-  deps: TenantSyncDeps,
-  record: OpenRecord,
-  error: { code: string; message: string },
-): Promise<Verdict> {
-  deps.log.warn(
-    { tenantId: record.tenantId, syncRecordId: record.id, code: error.code },
-    'sync dead-lettered',
-  );
-  await deps.prisma.syncRecord.update({
-    where: { id: record.id },
-    data: { status: 'DEAD', lastError: error.message, lastErrorCode: error.code },
-  });
-  return { record, result: 'dead', error };
-}
-
-/** Several records match and the mapping does not guess: the chat waits for an agent with the candidates. */
-async function reviewAmbiguity(
-  deps: TenantSyncDeps,
-  record: OpenRecord,
-  ambiguous: Ambiguity,
-): Promise<Verdict> {
-  const error = {
-    code: 'MULTIPLE_MATCHES',
-    message: `${ambiguous.candidates.length} ${ambiguous.object} records match (rule ${ambiguous.rule}): an agent chooses one with resolveSalesforceMatch.`,
-  };
-  await deps.prisma.syncRecord.update({
-    where: { id: record.id },
-    data: { candidates: ambiguous as object },
-  });
-  return review(deps, record, error);
-}
-
-/** Every write waits: the chats stay PENDING, with the reason, and are looked at again later. */
-async function deferAll(
-  deps: TenantSyncDeps,
-  records: OpenRecord[],
-  usage: ApiUsage | null,
-): Promise<Verdict[]> {
-  await waitForBudget(deps, records, allWaitReason(usage));
-  deps.log.info({ tenantId: records[0]?.tenantId, records: records.length }, 'sync deferred for API budget');
-  return records.map((record) => ({ record, result: 'deferred' }));
-}
-
-async function review(
-  deps: TenantSyncDeps,
-  record: OpenRecord,
-  error: { code: string; message: string },
-): Promise<Verdict> {
-  await deps.prisma.syncRecord.update({
-    where: { id: record.id },
-    data: { status: 'NEEDS_REVIEW', lastError: error.message, lastErrorCode: error.code },
-  });
-  return { record, result: 'review', error };
 }
