@@ -3,7 +3,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { publishMapping } from '../../src/sync/mapping-versions.ts';
 import { graphql } from '../generated/gql.ts';
 import {
   type ConnectedTenant,
@@ -106,18 +105,8 @@ let agentUserId: string;
 
 beforeAll(async () => {
   org = await startConnectedTenant();
-  agentUserId = (
-    await org.sandbox.control.createUser({
-      username: 'mia@acme.example',
-      email: 'mia@acme.example',
-      lastName: 'Mia',
-    })
-  ).id;
-  await publishMapping(org.service.app.db.prisma, {
-    tenantId: org.tenantId,
-    yaml: manualMapping(),
-    author: 'test',
-  });
+  agentUserId = await org.createAgent('mia@acme.example', 'Mia');
+  await org.useMapping(manualMapping());
 });
 afterAll(() => org?.close());
 beforeEach(() => org.sandbox.control.resetApiCalls());

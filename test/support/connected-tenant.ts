@@ -2,6 +2,7 @@
 // configuration), with the sandbox's faults and records at hand, and helpers to record chats over GraphQL.
 import { expect } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.ts';
+import { publishMapping } from '../../src/sync/mapping-versions.ts';
 import type { SyncOptions } from '../../src/sync/service.ts';
 import { graphql } from '../generated/gql.ts';
 import type { RecordChatInput, RecordConversationInput } from '../generated/graphql.ts';
@@ -90,6 +91,10 @@ export interface ConnectedTenant {
   keys: { ADMIN: string; AGENT: string; INTEGRATION: string };
   /** The sandbox user who connected (the fallback owner). */
   connectingUserId: string;
+  /** A Salesforce User in the sandbox with this email (the owner rule's agent); answers its id. */
+  createAgent(email: string, lastName?: string): Promise<string>;
+  /** Publishes a mapping as the tenant's active one. */
+  useMapping(yaml: string): Promise<void>;
   recordChat(input: RecordChatInput): Promise<SyncRecordView>;
   recordConversation(input: RecordConversationInput): Promise<SyncRecordView>;
   close(): Promise<void>;
@@ -137,6 +142,12 @@ export async function startConnectedTenant(
     tenantId: tenant.id,
     keys: tenant.keys,
     connectingUserId: org.adminUserId,
+    async createAgent(email, lastName = 'Agent') {
+      return (await sandbox.control.createUser({ username: email, email, lastName })).id;
+    },
+    async useMapping(yaml) {
+      await publishMapping(service.app.db.prisma, { tenantId: tenant.id, yaml, author: 'test' });
+    },
     async recordChat(input) {
       const result = await client.request(RecordChat, { input });
       if (result.recordChat.__typename !== 'MutationRecordChatSuccess')

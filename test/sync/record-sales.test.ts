@@ -8,13 +8,7 @@ let agentUserId: string;
 
 beforeAll(async () => {
   org = await startConnectedTenant();
-  agentUserId = (
-    await org.sandbox.control.createUser({
-      username: 'sam@acme.example',
-      email: 'sam@acme.example',
-      lastName: 'Agent',
-    })
-  ).id;
+  agentUserId = await org.createAgent('sam@acme.example', 'Agent');
 });
 afterAll(() => org?.close());
 beforeEach(() => org.sandbox.control.resetApiCalls());

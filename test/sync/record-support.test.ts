@@ -3,7 +3,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { publishMapping } from '../../src/sync/mapping-versions.ts';
 import { type ConnectedTenant, startConnectedTenant } from '../support/connected-tenant.ts';
 
 const supportYaml = readFileSync(
@@ -18,18 +17,8 @@ let agentUserId: string;
 
 beforeAll(async () => {
   org = await startConnectedTenant();
-  agentUserId = (
-    await org.sandbox.control.createUser({
-      username: 'kim@acme.example',
-      email: 'kim@acme.example',
-      lastName: 'Kim',
-    })
-  ).id;
-  await publishMapping(org.service.app.db.prisma, {
-    tenantId: org.tenantId,
-    yaml: supportYaml,
-    author: 'test',
-  });
+  agentUserId = await org.createAgent('kim@acme.example', 'Kim');
+  await org.useMapping(supportYaml);
 });
 afterAll(() => org?.close());
 beforeEach(() => org.sandbox.control.resetApiCalls());
@@ -148,11 +137,7 @@ describe('a visitor who is already a Contact', () => {
   ])(
     'under policy %s: updates the Contact accordingly and adds the Case under it',
     async (policy, expected) => {
-      await publishMapping(org.service.app.db.prisma, {
-        tenantId: org.tenantId,
-        yaml: withPolicy(policy),
-        author: 'test',
-      });
+      await org.useMapping(withPolicy(policy));
       const email = `known-${policy.toLowerCase()}@example.com`;
       const { id } = await org.sandbox.control.insert('Contact', {
         LastName: 'Old Name',
