@@ -40,7 +40,8 @@ export const SOURCE_MAX_LENGTH: Readonly<Record<string, number>> = {
 /** Why `segments` is not a known CloudCX field, or undefined when it is. */
 export function unknownSource(segments: readonly (string | number)[]): string | undefined {
   const [root, field] = segments;
-  const known = SOURCE_FIELDS[String(root)];
+  // Own keys only: `toString.x` must not find Object.prototype.toString.
+  const known = Object.hasOwn(SOURCE_FIELDS, String(root)) ? SOURCE_FIELDS[String(root)] : undefined;
   if (known === undefined) return `unknown CloudCX field "${segments.join('.')}"`;
   if (field === undefined || known === '*') return undefined;
   if (known === null || !known.includes(String(field)))
