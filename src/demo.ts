@@ -102,6 +102,7 @@ export function demoBanner(app: App, demo: Demo): string {
   return [
     '',
     'CloudCX Salesforce connector: demo mode (no configuration given)',
+    `  Sync console:        http://localhost:${app.config.port}/console   (sign in with the demo ADMIN key)`,
     `  GraphiQL:            ${graphql}   (add the header  Authorization: Bearer ${demo.key})`,
     `  demo ADMIN key:      ${demo.key}`,
     `  Salesforce sandbox:  ${demo.sandbox.url}   (records: ${demo.sandbox.url}/__sandbox/records/Lead)`,
