@@ -104,9 +104,11 @@ export const RetrySyncMutation = graphql(`
   }
 `);
 
+// The API bounds a query's cost, counting a variable page size as its largest (100): the review queue asks for a
+// literal 20, as candidates multiply the fields of each record.
 export const ReviewQueueQuery = graphql(`
-  query ConsoleReviewQueue($first: Int) {
-    syncRecords(first: $first, status: [NEEDS_REVIEW]) {
+  query ConsoleReviewQueue {
+    syncRecords(first: 20, status: [NEEDS_REVIEW]) {
       edges {
         node {
           ...ConsoleSyncRow

@@ -95,7 +95,7 @@ export function connectionView(root: HTMLElement, ctx: ViewContext): View {
                 id: 'reconnect',
                 onclick: () => void reconnect(kind.value as SalesforceConfigurationKind),
               },
-              c.status === 'CONNECTED' ? 'Reconnect' : 'Connect with Salesforce',
+              c.status === 'NOT_CONNECTED' ? 'Connect with Salesforce' : 'Reconnect',
             ),
             c.status !== 'NOT_CONNECTED'
               ? h(

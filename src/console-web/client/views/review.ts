@@ -19,7 +19,7 @@ export function reviewView(root: HTMLElement, ctx: ViewContext): View {
   let shown = '';
 
   async function refresh(): Promise<void> {
-    const items = (await ctx.request(ReviewQueueQuery, { first: 50 })).syncRecords.edges.map((e) => e.node);
+    const items = (await ctx.request(ReviewQueueQuery)).syncRecords.edges.map((e) => e.node);
     const key = JSON.stringify(items);
     if (key === shown) return;
     shown = key;

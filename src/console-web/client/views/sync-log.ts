@@ -42,6 +42,7 @@ export function syncLogView(root: HTMLElement, ctx: ViewContext): View {
   const dialog = h('dialog', { 'aria-labelledby': 'detail-title' });
   let rows: ConsoleSyncRowFragment[] = [];
   let cursor: string | null = null;
+  let pages = 1;
   let shown = '';
 
   const variables = () => {
@@ -59,6 +60,7 @@ export function syncLogView(root: HTMLElement, ctx: ViewContext): View {
     const fresh = page.syncRecords.edges.map((e) => e.node);
     // A poll refreshes the rows already shown (up to as many pages as were loaded).
     rows = append ? [...rows, ...fresh] : fresh;
+    pages = append ? pages + 1 : 1;
     cursor = page.syncRecords.pageInfo.endCursor ?? null;
     more.hidden = !page.syncRecords.pageInfo.hasNextPage;
     draw();
@@ -362,7 +364,10 @@ export function syncLogView(root: HTMLElement, ctx: ViewContext): View {
     more,
     dialog,
   );
-  return { refresh: () => load() };
+  return {
+    // Polling reloads the first page; while more pages are shown it waits, so they do not vanish under the reader.
+    refresh: () => (pages > 1 ? Promise.resolve() : load()),
+  };
 }
 
 function records(objects: ConsoleSyncRowFragment['objects']): Node {

@@ -1,0 +1,189 @@
+// The sync console in a real browser (Debian's Chromium through playwright-core) against the service and the
+// project's Salesforce sandbox: sign in, see a recorded chat, lose the connection and see chats wait, reconnect
+// in a popup and see them sync, resolve a review, and publish a broken mapping to see its diagnostic. Roles: an
+// AGENT sees no publish or reconnect, an INTEGRATION key no mapping; a bad key gets the server's own message.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ConnectedTenant, startConnectedTenant } from '../support/connected-tenant.ts';
+
+const salesYaml = readFileSync(
+  path.resolve(import.meta.dirname, '../../mappings/defaults/sales.yaml'),
+  'utf8',
+);
+const at = '2026-11-28T12:00:00.000Z';
+
+let org: ConnectedTenant;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  org = await startConnectedTenant({ slug: 'console-co' });
+  // Ambiguous visitors wait for review instead of being matched to the newest record.
+  await org.useMapping(salesYaml.replace('onMultiple: mostRecentlyModified', 'onMultiple: none'));
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
+  });
+  page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+});
+afterAll(async () => {
+  await browser?.close();
+  await org?.close();
+});
+
+const chat = (chatId: string, email: string, waitSeconds?: number) =>
+  org.recordChat({
+    chatId,
+    event: 'ENDED',
+    visitor: { name: `Visitor ${chatId}`, email },
+    agent: { id: 'a1', email: 'nobody@console.example' },
+    startedAt: at,
+    endedAt: at,
+    waitSeconds,
+  });
+
+async function signIn(target: Page, key: string) {
+  await target.goto(`${org.service.url}/console`);
+  await target.getByLabel('API key or platform token').fill(key);
+  await target.getByRole('button', { name: 'Sign in' }).click();
+}
+
+const row = (sourceId: string) => page.locator(`tr[data-source="${sourceId}"]`);
+
+describe('the sync console', { timeout: 60_000 }, () => {
+  it('signs in with an ADMIN key and shows a recorded chat with its Salesforce records', async () => {
+    const synced = await chat('console-1', 'one@console.example', 20);
+    expect(synced.status).toBe('SYNCED');
+    await signIn(page, org.keys.ADMIN);
+    await expect.poll(() => page.locator('#role').textContent()).toBe('ADMIN');
+    await row('console-1').waitFor();
+    expect(await row('console-1').getAttribute('data-status')).toBe('SYNCED');
+    const lead = synced.objects.find((o) => o.role === 'lead')!;
+    const link = row('console-1').getByRole('link', { name: `Lead ${lead.salesforceId}` });
+    expect(await link.getAttribute('href')).toBe(lead.url);
+    // The credential stays in the tab's session storage only.
+    expect(await page.evaluate(() => [sessionStorage.length, localStorage.length])).toEqual([1, 0]);
+
+    await row('console-1')
+      .getByRole('button', { name: /Details/ })
+      .click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('heading', { name: 'Web chat console-1' }).waitFor();
+    expect(await dialog.getByRole('link', { name: lead.salesforceId }).count()).toBe(1);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+  });
+
+  it('shows chats waiting while the connection is lost, and syncing again after reconnecting in a popup', async () => {
+    await org.sandbox.control.revokeRefreshTokens();
+    await org.sandbox.control.expireAccessTokens();
+    await chat('console-2', 'two@console.example');
+    await expect
+      .poll(() => row('console-2').getAttribute('data-status'), { timeout: 15_000 })
+      .toBe('WAITING_FOR_CONNECTION');
+
+    await page.getByRole('link', { name: 'Connection' }).click();
+    await expect
+      .poll(() => page.locator('#connection-status').getAttribute('data-status'))
+      .toBe('NEEDS_REAUTH');
+    const [popup] = await Promise.all([
+      page.waitForEvent('popup'),
+      page.getByRole('button', { name: 'Reconnect' }).click(),
+    ]);
+    await popup.waitForEvent('close', { timeout: 15_000 });
+    await expect.poll(() => page.locator('#connection-status').getAttribute('data-status')).toBe('CONNECTED');
+    expect(await page.locator('#status').textContent()).toMatch(/Connected to Salesforce/);
+
+    await page.getByRole('link', { name: 'Sync log' }).click();
+    await expect.poll(() => row('console-2').getAttribute('data-status'), { timeout: 20_000 }).toBe('SYNCED');
+  });
+
+  it('resolves a review by picking one of the candidates shown side by side', async () => {
+    const twins = [];
+    for (const company of ['First Co', 'Second Co']) {
+      twins.push(
+        (
+          await org.sandbox.control.insert('Lead', {
+            LastName: 'Twin',
+            Company: company,
+            Email: 'twin@console.example',
+          })
+        ).id,
+      );
+    }
+    const waiting = await chat('console-review', 'twin@console.example', 20);
+    expect(waiting.status).toBe('NEEDS_REVIEW');
+    await page.getByRole('link', { name: 'Review inbox' }).click();
+    const card = page.locator('section[data-source="console-review"]');
+    await card.waitFor();
+    // Side by side: one column per candidate, with the mapping's display fields.
+    expect(await card.locator('thead th').count()).toBe(3);
+    expect(await card.getByRole('cell', { name: 'Second Co' }).count()).toBe(1);
+    await card.getByRole('button', { name: `Pick Lead ${twins[1]}` }).click();
+    await card.waitFor({ state: 'detached' });
+    expect(await page.locator('#status').textContent()).toContain(`Lead ${twins[1]} picked`);
+    await page.getByRole('link', { name: 'Sync log' }).click();
+    await expect
+      .poll(() => row('console-review').getAttribute('data-status'), { timeout: 20_000 })
+      .toBe('SYNCED');
+  });
+
+  it('refuses to publish a mapping with an error, showing the diagnostic with line and column', async () => {
+    await page.getByRole('link', { name: 'Mapping' }).click();
+    const editor = page.getByLabel('Mapping YAML');
+    await expect.poll(() => editor.inputValue()).toContain('version: 1');
+    const broken = (await editor.inputValue()).replace(
+      '    Email: { source: visitor.email',
+      '    Emial: { source: visitor.email',
+    );
+    await editor.fill(broken);
+    await page.getByRole('button', { name: 'Publish' }).click();
+    const diagnostic = page.locator('#mapping-diagnostics li.error').first();
+    await diagnostic.waitFor();
+    const line = broken.split('\n').findIndex((l) => l.startsWith('    Emial:')) + 1;
+    expect(await diagnostic.textContent()).toContain(`Line ${line}, column 5`);
+    expect(await diagnostic.textContent()).toContain('unknown-salesforce-field');
+    expect(await editor.getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('#status').textContent()).toMatch(/^Not published/);
+    // Choosing the diagnostic puts the caret on the faulty key.
+    await diagnostic.getByRole('button').click();
+    expect(
+      await editor.evaluate((e: HTMLTextAreaElement) =>
+        e.value.slice(e.selectionStart, e.selectionStart + 5),
+      ),
+    ).toBe('Emial');
+  });
+
+  it('shows an AGENT what an agent may do, and a bad key the server’s refusal', async () => {
+    const agent = await browser.newPage();
+    await signIn(agent, org.keys.AGENT);
+    await expect.poll(() => agent.locator('#role').textContent()).toBe('AGENT');
+    await agent.getByRole('link', { name: 'Mapping' }).click();
+    await agent.getByLabel('Mapping YAML').waitFor();
+    expect(await agent.getByRole('button', { name: 'Publish' }).count()).toBe(0);
+    await agent.getByRole('link', { name: 'Connection' }).click();
+    await agent.locator('#connection-status').waitFor();
+    expect(await agent.getByRole('button', { name: /Reconnect|Disconnect/ }).count()).toBe(0);
+    await agent.close();
+
+    const integration = await browser.newPage();
+    await signIn(integration, org.keys.INTEGRATION);
+    await expect.poll(() => integration.locator('#role').textContent()).toBe('INTEGRATION');
+    expect(await integration.getByRole('link', { name: 'Mapping' }).count()).toBe(0);
+    await integration.close();
+
+    const stranger = await browser.newPage();
+    await signIn(stranger, 'cxsf_not-a-real-key');
+    await expect.poll(() => stranger.locator('#sign-in-error').textContent()).toMatch(/\S/);
+    expect(await stranger.evaluate(() => sessionStorage.length)).toBe(0);
+    await stranger.close();
+  });
+});
