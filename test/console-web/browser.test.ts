@@ -3,6 +3,7 @@
 // in a popup and see them sync, resolve a review, and publish a broken mapping to see its diagnostic. Roles: an
 // AGENT sees no publish or reconnect, an INTEGRATION key no mapping; a bad key gets the server's own message.
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -133,6 +134,38 @@ describe('the sync console', { timeout: 60_000 }, () => {
     await page.getByRole('link', { name: 'Sync log' }).click();
     await expect
       .poll(() => row('console-review').getAttribute('data-status'), { timeout: 20_000 })
+      .toBe('SYNCED');
+  });
+
+  it('dead-letters what the org refuses, filters it, exports it as CSV and retries all once the org is fixed', async () => {
+    // The admin deleted a field the mapping writes: the org refuses every Task until it is back.
+    await org.sandbox.control.setSettings({ removedFields: ['Task.ActivityDate'] });
+    expect((await chat('console-dead', 'dead@console.example', 20)).status).toBe('DEAD');
+    await page.getByLabel('Status').selectOption('DEAD');
+    await expect.poll(() => page.locator('table.log tbody tr[data-source]').count()).toBe(1);
+    expect(await row('console-dead').locator('td.error-text').textContent()).toMatch(
+      /^The mapping writes a field the org does not have\..*ActivityDate/,
+    );
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export CSV' }).click(),
+    ]);
+    const csv = await readFile((await download.path())!, 'utf8');
+    expect(csv.split('\r\n')[0]).toBe(
+      'id,source,section,status,created,synced,attempts,next attempt,error code,error,salesforce records',
+    );
+    expect(csv).toContain(',console-dead,Web chat,DEAD,');
+    expect(csv.trim().split('\r\n')).toHaveLength(2);
+
+    await org.sandbox.control.setSettings({ removedFields: [] });
+    await page.getByRole('button', { name: 'Retry all dead-lettered' }).click();
+    await expect
+      .poll(() => page.locator('#status').textContent())
+      .toBe('1 dead-lettered record(s) queued again.');
+    await page.getByLabel('Status').selectOption('');
+    await expect
+      .poll(() => row('console-dead').getAttribute('data-status'), { timeout: 20_000 })
       .toBe('SYNCED');
   });
 

@@ -43,6 +43,8 @@ export function mappingView(root: HTMLElement, ctx: ViewContext): View {
     spellcheck: 'false',
     'aria-describedby': 'mapping-diagnostics',
     readonly: !mayDraft,
+    // Unwrapped, so a diagnostic's line is one line on screen.
+    wrap: 'off',
   });
   const event = h('textarea', { id: 'mapping-event', rows: 8, spellcheck: 'false' });
   event.value = JSON.stringify(SAMPLE_EVENT, null, 2);
