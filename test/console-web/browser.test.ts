@@ -215,7 +215,14 @@ describe('the sync console', { timeout: 60_000 }, () => {
 
     const stranger = await browser.newPage();
     await signIn(stranger, 'cxsf_not-a-real-key');
-    await expect.poll(() => stranger.locator('#sign-in-error').textContent()).toMatch(/\S/);
+    // The server's own words, as GraphQL answers them to the same key.
+    const refusal = await fetch(`${org.service.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer cxsf_not-a-real-key' },
+      body: JSON.stringify({ query: '{ viewer { role } }' }),
+    });
+    const message = ((await refusal.json()) as { errors: Array<{ message: string }> }).errors[0]!.message;
+    await expect.poll(() => stranger.locator('#sign-in-error').textContent()).toBe(message);
     expect(await stranger.evaluate(() => sessionStorage.length)).toBe(0);
     await stranger.close();
   });
