@@ -169,6 +169,20 @@ describe('the sync console', { timeout: 60_000 }, () => {
       .toBe('SYNCED');
   });
 
+  it("plots the org's API use and says what the governor does", async () => {
+    await page.getByRole('link', { name: 'API budget' }).click();
+    await expect
+      .poll(() => page.locator('#budget-used').textContent())
+      .toMatch(/^\d[\d,]* of \d[\d,]* \(\d+\.\d %\)$/);
+    expect(await page.locator('#budget-state').textContent()).toMatch(/^OK/);
+    expect(
+      await page
+        .getByRole('img', { name: /API use over this session/ })
+        .locator('polyline')
+        .count(),
+    ).toBe(1);
+  });
+
   it('refuses to publish a mapping with an error, showing the diagnostic with line and column', async () => {
     await page.getByRole('link', { name: 'Mapping' }).click();
     const editor = page.getByLabel('Mapping YAML');
@@ -186,6 +200,11 @@ describe('the sync console', { timeout: 60_000 }, () => {
     expect(await diagnostic.textContent()).toContain('unknown-salesforce-field');
     expect(await editor.getAttribute('aria-invalid')).toBe('true');
     expect(await page.locator('#status').textContent()).toMatch(/^Not published/);
+    expect(await diagnostic.locator('pre').textContent()).toBe(
+      `${line} |     Emial: { source: visitor.email, transform: [trim, lowercase], onOverflow: skip }\n${' '.repeat(String(line).length)} |     ^`,
+    );
+    await page.getByRole('button', { name: 'Diff with active' }).click();
+    await expect.poll(() => page.locator('#mapping-output').textContent()).toContain('+    Emial: { source');
     // Choosing the diagnostic puts the caret on the faulty key.
     await diagnostic.getByRole('button').click();
     expect(

@@ -153,7 +153,14 @@ function shell(request: Request, role: Role, tenant: string, agent: string | nul
     document.getElementById(`tab-${tab.id}`)?.setAttribute('aria-current', 'page');
     const root = h('div', { class: 'view', id: `view-${tab.id}` });
     replace(main, root);
+    const first = current === null;
     current = { id: tab.id, view: tab.build(root, ctx) };
+    // After choosing a tab, keyboard and screen-reader users land on its heading, not back at the top.
+    const heading = root.querySelector('h1');
+    if (heading && !first) {
+      heading.tabIndex = -1;
+      heading.focus();
+    }
     document.title = `${tab.title} · CloudCX sync console`;
     void poll();
   }

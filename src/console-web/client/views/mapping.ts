@@ -60,7 +60,8 @@ export function mappingView(root: HTMLElement, ctx: ViewContext): View {
   async function refresh(): Promise<void> {
     const data = await ctx.request(MappingsQuery);
     const key = JSON.stringify(data.mappingVersions);
-    if (!edited) editor.value = data.mapping.yaml;
+    // Only when it changed: assigning the value moves the caret and the scroll position.
+    if (!edited && editor.value !== data.mapping.yaml) editor.value = data.mapping.yaml;
     if (key === shown) return;
     shown = key;
     versions = data.mappingVersions;
@@ -123,6 +124,7 @@ export function mappingView(root: HTMLElement, ctx: ViewContext): View {
                 `Line ${d.line}, column ${d.column}`,
               ),
               ` ${d.severity === 'ERROR' ? 'Error' : 'Warning'} ${d.code}: ${d.message} (${d.path})`,
+              excerpt(editor.value, d.line, d.column),
             ),
           ),
     );
@@ -302,4 +304,15 @@ export function mappingView(root: HTMLElement, ctx: ViewContext): View {
     ),
   );
   return { refresh };
+}
+
+/** The diagnostic's line of the draft with a caret under its column, as compilers print it. */
+function excerpt(text: string, line: number, column: number): HTMLElement | null {
+  const source = text.split('\n')[line - 1];
+  if (source === undefined) return null;
+  return h(
+    'pre',
+    { class: 'excerpt', 'aria-hidden': 'true' },
+    `${line} | ${source}\n${' '.repeat(String(line).length)} | ${' '.repeat(Math.max(column - 1, 0))}^`,
+  );
 }
