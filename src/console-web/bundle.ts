@@ -4,7 +4,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { build } from 'esbuild';
 
 export interface ConsoleAssets {
   js: string;
@@ -17,6 +16,8 @@ const CLIENT = path.join(import.meta.dirname, 'client');
 export const DIST = path.resolve(import.meta.dirname, '../../dist/console');
 
 export async function bundleConsole(): Promise<ConsoleAssets> {
+  // Imported when needed: a production install serves dist/console and may not have esbuild (a dev dependency).
+  const { build } = await import('esbuild');
   const result = await build({
     entryPoints: [path.join(CLIENT, 'main.ts')],
     bundle: true,

@@ -5,9 +5,9 @@ import { announce, errorText, h, replace, svg } from '../dom.ts';
 import { percent, timestamp } from '../format.ts';
 import { can } from '../permissions.ts';
 import { addSample, plotGeometry, type Sample } from '../plot.ts';
+import { BUDGET_SAMPLES } from '../session.ts';
 import type { View, ViewContext } from './view.ts';
 
-const STORE = 'cxsf-console-budget';
 const WIDTH = 480;
 const HEIGHT = 120;
 const STATE_WORDS: Record<string, string> = {
@@ -19,14 +19,14 @@ const STATE_WORDS: Record<string, string> = {
 
 export function budgetView(root: HTMLElement, ctx: ViewContext): View {
   const content = h('div');
-  let samples: Sample[] = JSON.parse(sessionStorage.getItem(STORE) ?? '[]') as Sample[];
+  let samples: Sample[] = JSON.parse(sessionStorage.getItem(BUDGET_SAMPLES) ?? '[]') as Sample[];
   let shown = '';
 
   async function refresh(refreshUsage = false): Promise<void> {
     const usage = (await ctx.request(ApiUsageQuery, { refresh: refreshUsage || null })).salesforceApiUsage;
     if (usage) {
       samples = addSample(samples, { at: Date.parse(usage.updatedAt), share: usage.share });
-      sessionStorage.setItem(STORE, JSON.stringify(samples));
+      sessionStorage.setItem(BUDGET_SAMPLES, JSON.stringify(samples));
     }
     const key = JSON.stringify(usage);
     if (key === shown) return;

@@ -139,13 +139,13 @@ export function connectionView(root: HTMLElement, ctx: ViewContext): View {
     await refresh();
   }
 
-  // The OAuth callback page tells its opener how it went.
-  window.addEventListener('message', (event: MessageEvent) => {
+  // The OAuth callback page tells its opener how it went. One listener at a time: this view is built on each visit.
+  window.onmessage = (event: MessageEvent) => {
     const data = event.data as { source?: string; status?: string; message?: string } | null;
     if (event.origin !== window.location.origin || data?.source !== 'cloudcx-salesforce') return;
     announce(data.message ?? '', data.status === 'connected' ? 'info' : 'error');
     void refresh().catch(() => undefined);
-  });
+  };
 
   replace(root, h('h1', {}, 'Salesforce connection'), content);
   return { refresh };

@@ -348,7 +348,7 @@ export function syncLogView(root: HTMLElement, ctx: ViewContext): View {
             {},
             [
               'Status',
-              'Recorded',
+              'Recorded (UTC)',
               'Chat or conversation',
               'Salesforce records',
               'Attempts',
