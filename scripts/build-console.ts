@@ -1,4 +1,5 @@
-// `npm run build:console`: bundles the sync console into dist/console/ (served as is when NODE_ENV=production).
+// `npm run build:console`: bundles the sync console into dist/console-web/assets/, served as is when
+// NODE_ENV=production.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { bundleConsole, DIST } from '../src/console-web/bundle.ts';

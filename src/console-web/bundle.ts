@@ -1,6 +1,6 @@
 // The console's browser code, bundled by esbuild (already here as tsx's bundler): TypeScript in, one ES module out.
-// `npm run build:console` writes it to dist/console/ for production; otherwise it is built in memory on first use
-// (about a tenth of a second) and kept for the life of the process.
+// `npm run build:console` writes it to dist/console-web/assets/ for production; otherwise it is built in memory on
+// first use (about a tenth of a second) and kept for the life of the process.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -13,10 +13,11 @@ export interface ConsoleAssets {
 }
 
 const CLIENT = path.join(import.meta.dirname, 'client');
-export const DIST = path.resolve(import.meta.dirname, '../../dist/console');
+// The same folder from src/console-web (tsx) and from dist/console-web (the compiled service).
+export const DIST = path.resolve(import.meta.dirname, '../../dist/console-web/assets');
 
 export async function bundleConsole(): Promise<ConsoleAssets> {
-  // Imported when needed: a production install serves dist/console and may not have esbuild (a dev dependency).
+  // Imported when needed: a production install serves the prebuilt assets and may not have esbuild (a dev dependency).
   const { build } = await import('esbuild');
   const result = await build({
     entryPoints: [path.join(CLIENT, 'main.ts')],
@@ -32,11 +33,14 @@ export async function bundleConsole(): Promise<ConsoleAssets> {
   return withVersion(js, readFileSync(path.join(CLIENT, 'styles.css'), 'utf8'));
 }
 
-/** The prebuilt assets of `npm run build:console` when asked to (production), else a fresh bundle. */
-export async function loadConsoleAssets(options: { prebuilt: boolean }): Promise<ConsoleAssets> {
-  const js = path.join(DIST, 'app.js');
-  if (options.prebuilt && existsSync(js)) {
-    return withVersion(readFileSync(js, 'utf8'), readFileSync(path.join(DIST, 'app.css'), 'utf8'));
+/** The assets `npm run build:console` wrote into `prebuiltDir` when there are some, else a fresh bundle. */
+export async function loadConsoleAssets(options: { prebuiltDir?: string }): Promise<ConsoleAssets> {
+  const dir = options.prebuiltDir;
+  if (dir && existsSync(path.join(dir, 'app.js'))) {
+    return withVersion(
+      readFileSync(path.join(dir, 'app.js'), 'utf8'),
+      readFileSync(path.join(dir, 'app.css'), 'utf8'),
+    );
   }
   return bundleConsole();
 }

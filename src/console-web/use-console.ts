@@ -2,7 +2,7 @@
 // a strict Content-Security-Policy. The page talks to /graphql with the credential the user signs in with.
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from '../log.ts';
-import { type ConsoleAssets, loadConsoleAssets } from './bundle.ts';
+import { type ConsoleAssets, DIST, loadConsoleAssets } from './bundle.ts';
 import { consolePage } from './page.ts';
 
 export const CONSOLE_PATH = '/console';
@@ -16,15 +16,17 @@ const SECURITY_HEADERS = {
 };
 
 /**
- * @param options.prebuilt serve dist/console (from `npm run build:console`) when it exists. @default false
+ * @param options.prebuilt serve dist/console-web/assets (from `npm run build:console`) when it exists. @default false
  */
 export function useConsole(options: { log: Logger; prebuilt?: boolean }): Plugin {
   let assets: Promise<ConsoleAssets> | undefined;
   const load = () => {
-    assets ??= loadConsoleAssets({ prebuilt: options.prebuilt ?? false }).catch((error: unknown) => {
-      assets = undefined; // a later request tries again
-      throw error;
-    });
+    assets ??= loadConsoleAssets({ prebuiltDir: options.prebuilt ? DIST : undefined }).catch(
+      (error: unknown) => {
+        assets = undefined; // a later request tries again
+        throw error;
+      },
+    );
     return assets;
   };
   return {

@@ -1,7 +1,11 @@
 // /console is served by the service itself: the page, its bundled script and styles, nothing from elsewhere, under
 // a strict Content-Security-Policy; revalidated by ETag; other methods and paths refused.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { createSchema, createYoga } from 'graphql-yoga';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { loadConsoleAssets } from '../../src/console-web/bundle.ts';
 import { useConsole } from '../../src/console-web/use-console.ts';
 import { createLogger } from '../../src/log.ts';
 
@@ -62,5 +66,20 @@ describe('the sync console route', () => {
     expect((await get('/console/secrets.json')).status).toBe(404);
     const other = await get('/consoles');
     expect(other.headers.get('content-security-policy')).toBeNull();
+  });
+});
+
+describe('the assets', () => {
+  it('are the prebuilt ones of `npm run build:console` when there are some, else a fresh bundle', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'console-assets-'));
+    try {
+      expect((await loadConsoleAssets({ prebuiltDir: dir })).js).toContain('query ConsoleViewer');
+      writeFileSync(path.join(dir, 'app.js'), 'console.log("prebuilt");');
+      writeFileSync(path.join(dir, 'app.css'), 'body{}');
+      const prebuilt = await loadConsoleAssets({ prebuiltDir: dir });
+      expect([prebuilt.js, prebuilt.css]).toEqual(['console.log("prebuilt");', 'body{}']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
