@@ -214,6 +214,36 @@ describe('the sync console', { timeout: 60_000 }, () => {
     ).toBe('Emial');
   });
 
+  it('publishes a valid draft, compares two versions and rolls back', async () => {
+    const editor = page.getByLabel('Mapping YAML');
+    const fixed = (await editor.inputValue())
+      .replace('    Emial: { source', '    Email: { source')
+      .replace(/^description: .*$/m, 'description: Changed in the console');
+    await editor.fill(fixed);
+    await page.getByRole('button', { name: 'Publish' }).click();
+    await expect.poll(() => page.locator('#status').textContent()).toMatch(/^Published as version (\d+)\.$/);
+    const published = Number((await page.locator('#status').textContent())!.match(/\d+/)![0]);
+    await expect
+      .poll(() => page.locator('#mapping-active').textContent())
+      .toBe(`Active: version ${published}.`);
+
+    await expect.poll(() => page.getByLabel('with version').inputValue()).toBe(String(published));
+    await page.getByRole('button', { name: 'Show diff' }).click();
+    await expect
+      .poll(() => page.locator('#mapping-output').textContent())
+      .toContain('+description: Changed in the console');
+
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: `Roll back to v${published - 1}` }).click();
+    await expect
+      .poll(() => page.locator('#status').textContent())
+      .toBe(`Rolled back: version ${published + 1} is active.`);
+    await expect
+      .poll(() => page.locator('#mapping-active').textContent())
+      .toBe(`Active: version ${published + 1}.`);
+    expect(await editor.inputValue()).not.toContain('Changed in the console');
+  });
+
   it('shows an AGENT what an agent may do, and a bad key the server’s refusal', async () => {
     const agent = await browser.newPage();
     await signIn(agent, org.keys.AGENT);

@@ -51,6 +51,8 @@ export function mappingView(root: HTMLElement, ctx: ViewContext): View {
   const diagnostics = h('ul', { id: 'mapping-diagnostics', class: 'diagnostics', 'aria-live': 'polite' });
   const output = h('pre', { id: 'mapping-output', class: 'output', tabindex: 0, 'aria-label': 'Result' });
   let versions: ConsoleMappingsQuery['mappingVersions'] = [];
+  const compareFrom = h('select', { id: 'compare-from' });
+  const compareTo = h('select', { id: 'compare-to' });
   let shown = '';
   let edited = false;
   editor.addEventListener('input', () => {
@@ -66,6 +68,17 @@ export function mappingView(root: HTMLElement, ctx: ViewContext): View {
     shown = key;
     versions = data.mappingVersions;
     active.textContent = `Active: version ${data.mapping.version}.`;
+    // A new version came: compare it with the one before.
+    for (const [control, pick] of [
+      [compareFrom, versions[1]],
+      [compareTo, versions[0]],
+    ] as const) {
+      replace(
+        control,
+        versions.map((v) => h('option', { value: v.version }, `v${v.version}${v.active ? ' (active)' : ''}`)),
+      );
+      control.value = String(pick?.version ?? '');
+    }
     replace(
       history,
       versions.length === 0
@@ -194,10 +207,14 @@ export function mappingView(root: HTMLElement, ctx: ViewContext): View {
       );
     });
 
-  const diff = (args: { from?: number; yaml?: string }) =>
+  const diff = (args: { from?: number; to?: number; yaml?: string }) =>
     run(async () => {
       const result = (
-        await ctx.request(DiffMappingQuery, { from: args.from ?? null, yaml: args.yaml ?? null })
+        await ctx.request(DiffMappingQuery, {
+          from: args.from ?? null,
+          to: args.to ?? null,
+          yaml: args.yaml ?? null,
+        })
       ).diffMapping;
       if (result.__typename !== 'QueryDiffMappingSuccess')
         throw new ApiError(failure(result) ?? result.__typename, result.__typename);
@@ -261,6 +278,20 @@ export function mappingView(root: HTMLElement, ctx: ViewContext): View {
         ),
         history,
       ),
+    ),
+    h(
+      'form',
+      {
+        class: 'toolbar',
+        'aria-label': 'Compare two versions',
+        onsubmit: (event: Event) => {
+          event.preventDefault();
+          void diff({ from: Number(compareFrom.value), to: Number(compareTo.value) });
+        },
+      },
+      h('label', { for: compareFrom.id }, h('span', {}, 'Compare version'), compareFrom),
+      h('label', { for: compareTo.id }, h('span', {}, 'with version'), compareTo),
+      h('button', { type: 'submit' }, 'Show diff'),
     ),
     h(
       'div',
