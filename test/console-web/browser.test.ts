@@ -4,11 +4,13 @@
 // AGENT sees no publish or reconnect, an INTEGRATION key no mapping; a bad key gets the server's own message.
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConnectedTenant, startConnectedTenant } from '../support/connected-tenant.ts';
 
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const salesYaml = readFileSync(
   path.resolve(import.meta.dirname, '../../mappings/defaults/sales.yaml'),
   'utf8',
@@ -55,6 +57,19 @@ async function signIn(target: Page, key: string) {
   await target.goto(`${org.service.url}/console`);
   await target.getByLabel('API key or platform token').fill(key);
   await target.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** What axe-core finds wrong on the page, one line per rule broken. */
+async function axeViolations(target: Page): Promise<string[]> {
+  // Through DevTools, as the page's own policy rightly refuses inline scripts.
+  if (!(await target.evaluate(() => 'axe' in window))) await target.evaluate(axeSource);
+  return target.evaluate(async () => {
+    // biome-ignore lint/suspicious/noExplicitAny: axe is injected into the page as a global.
+    const result = await (window as any).axe.run(document, { resultTypes: ['violations'] });
+    return (result.violations as Array<{ id: string; nodes: Array<{ target: string[] }> }>).map(
+      (v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+    );
+  });
 }
 
 const row = (sourceId: string) => page.locator(`tr[data-source="${sourceId}"]`);
@@ -128,6 +143,7 @@ describe('the sync console', { timeout: 60_000 }, () => {
     // Side by side: one column per candidate, with the mapping's display fields.
     expect(await card.locator('thead th').count()).toBe(3);
     expect(await card.getByRole('cell', { name: 'Second Co' }).count()).toBe(1);
+    expect(await axeViolations(page)).toEqual([]);
     await card.getByRole('button', { name: `Pick Lead ${twins[1]}` }).click();
     await card.waitFor({ state: 'detached' });
     expect(await page.locator('#status').textContent()).toContain(`Lead ${twins[1]} picked`);
@@ -242,6 +258,20 @@ describe('the sync console', { timeout: 60_000 }, () => {
       .poll(() => page.locator('#mapping-active').textContent())
       .toBe(`Active: version ${published + 1}.`);
     expect(await editor.inputValue()).not.toContain('Changed in the console');
+  });
+
+  it('has no accessibility violations axe-core can find, on any tab', async () => {
+    const found: string[] = [];
+    for (const tab of ['Sync log', 'Review inbox', 'API budget', 'Connection', 'Mapping']) {
+      await page.getByRole('link', { name: tab }).click();
+      await page
+        .locator('main h1')
+        .filter({ hasText: tab === 'Connection' ? 'Salesforce connection' : tab })
+        .waitFor();
+      await page.waitForTimeout(300);
+      found.push(...(await axeViolations(page)).map((v) => `${tab}: ${v}`));
+    }
+    expect(found).toEqual([]);
   });
 
   it('shows an AGENT what an agent may do, and a bad key the server’s refusal', async () => {

@@ -12,7 +12,7 @@ import { syncLogView } from './views/sync-log.ts';
 import type { View, ViewContext } from './views/view.ts';
 
 const ENDPOINT = '/graphql';
-const POLL_MS = 3_000;
+const POLL_MS = 2_000;
 
 interface Tab {
   id: string;

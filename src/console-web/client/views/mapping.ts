@@ -49,7 +49,13 @@ export function mappingView(root: HTMLElement, ctx: ViewContext): View {
   const event = h('textarea', { id: 'mapping-event', rows: 8, spellcheck: 'false' });
   event.value = JSON.stringify(SAMPLE_EVENT, null, 2);
   const diagnostics = h('ul', { id: 'mapping-diagnostics', class: 'diagnostics', 'aria-live': 'polite' });
-  const output = h('pre', { id: 'mapping-output', class: 'output', tabindex: 0, 'aria-label': 'Result' });
+  const output = h('pre', {
+    id: 'mapping-output',
+    class: 'output',
+    tabindex: 0,
+    role: 'region',
+    'aria-label': 'Dry run or diff result',
+  });
   let versions: ConsoleMappingsQuery['mappingVersions'] = [];
   const compareFrom = h('select', { id: 'compare-from' });
   const compareTo = h('select', { id: 'compare-to' });
