@@ -6,9 +6,11 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { SignJWT } from 'jose';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConnectedTenant, startConnectedTenant } from '../support/connected-tenant.ts';
+import { TEST_JWT_SECRET } from '../support/service.ts';
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const salesYaml = readFileSync(
@@ -274,10 +276,22 @@ describe('the sync console', { timeout: 60_000 }, () => {
     expect(found).toEqual([]);
   });
 
-  it('shows an AGENT what an agent may do, and a bad key the server’s refusal', async () => {
+  it('shows an AGENT (signed in with a platform token) what an agent may do, and a bad key the server’s refusal', async () => {
+    // An agent signs in with a platform token (a JWT from CloudCX) rather than an API key.
+    const platformToken = await new SignJWT({
+      tenant: org.tenantId,
+      role: 'AGENT',
+      email: 'grace@console.example',
+    })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('agent-7')
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .sign(new TextEncoder().encode(TEST_JWT_SECRET));
     const agent = await browser.newPage();
-    await signIn(agent, org.keys.AGENT);
+    await signIn(agent, platformToken);
     await expect.poll(() => agent.locator('#role').textContent()).toBe('AGENT');
+    expect(await agent.locator('#whoami').textContent()).toContain('grace@console.example');
     await agent.getByRole('link', { name: 'Mapping' }).click();
     await agent.getByLabel('Mapping YAML').waitFor();
     expect(await agent.getByRole('button', { name: 'Publish' }).count()).toBe(0);
