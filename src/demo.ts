@@ -102,10 +102,10 @@ export function demoBanner(app: App, demo: Demo): string {
   return [
     '',
     'CloudCX Salesforce connector: demo mode (no configuration given)',
-    `  Sync console:        http://localhost:${app.config.port}/console   (sign in with the demo ADMIN key)`,
     `  GraphiQL:            ${graphql}   (add the header  Authorization: Bearer ${demo.key})`,
     `  demo ADMIN key:      ${demo.key}`,
     `  Salesforce sandbox:  ${demo.sandbox.url}   (records: ${demo.sandbox.url}/__sandbox/records/Lead)`,
+    `  Sync console:        http://localhost:${app.config.port}/console   (sign in with the demo ADMIN key)`,
     '  record a chat:',
     `    curl -s ${graphql} -H 'content-type: application/json' -H 'authorization: Bearer ${demo.key}' \\`,
     `      -d '${example}'`,

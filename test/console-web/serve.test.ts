@@ -5,8 +5,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createSchema, createYoga } from 'graphql-yoga';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../../src/app.ts';
 import { loadConsoleAssets } from '../../src/console-web/bundle.ts';
 import { useConsole } from '../../src/console-web/use-console.ts';
+import { type Demo, demoBanner } from '../../src/demo.ts';
 import { createLogger } from '../../src/log.ts';
 
 const yoga = createYoga({
@@ -83,5 +85,21 @@ describe('the assets', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the demo', () => {
+  it('prints the console address with the key to sign in with', () => {
+    const banner = demoBanner(
+      { config: { port: 4567 } } as App,
+      {
+        key: 'cxsf_demo',
+        sandbox: { url: 'http://127.0.0.1:4568' },
+      } as Demo,
+    );
+    expect(banner).toContain(
+      '  Sync console:        http://localhost:4567/console   (sign in with the demo ADMIN key)',
+    );
+    expect(banner).toContain('demo ADMIN key:      cxsf_demo');
   });
 });
