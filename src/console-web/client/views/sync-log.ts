@@ -149,18 +149,25 @@ export function syncLogView(root: HTMLElement, ctx: ViewContext): View {
     let queued = 0;
     let refused = '';
     try {
-      // Retrying takes a record out of DEAD, so the first page is asked for again until it is empty.
-      for (let round = 0; round < 100; round++) {
-        const page = await ctx.request(SyncRecordsQuery, { first: PAGE, status: ['DEAD'] });
-        const dead = page.syncRecords.edges.map((e) => e.node);
+      // Retrying takes a record out of DEAD, so the first page is asked for again until it holds nothing new; a
+      // record the org refuses again comes back DEAD, and is not retried twice.
+      const seen = new Set<string>();
+      let after: string | null = null;
+      for (let round = 0; round < 200 && !refused; round++) {
+        const page = await ctx.request(SyncRecordsQuery, { first: PAGE, status: ['DEAD'], after });
+        const { pageInfo } = page.syncRecords;
+        const dead = page.syncRecords.edges.map((e) => e.node).filter((r) => !seen.has(r.id));
+        // A page of records already retried: look further down, else everything was retried.
+        after = dead.length === 0 && pageInfo.hasNextPage ? (pageInfo.endCursor ?? null) : null;
+        if (dead.length === 0 && after) continue;
         if (dead.length === 0) break;
         for (const r of dead) {
+          seen.add(r.id);
           const result = (await ctx.request(RetrySyncMutation, { id: r.id })).retrySync;
           const message = failure(result);
           if (message) refused = message;
           else queued++;
         }
-        if (refused) break;
       }
       announce(
         refused
