@@ -221,6 +221,10 @@ describe('the sync console', { timeout: 60_000 }, () => {
     expect(await diagnostic.locator('pre').textContent()).toBe(
       `${line} |     Emial: { source: visitor.email, transform: [trim, lowercase], onOverflow: skip }\n${' '.repeat(String(line).length)} |     ^`,
     );
+    // The same draft checked against the org's own fields (checkMappingAgainstOrg).
+    await page.getByRole('button', { name: 'Validate' }).click();
+    await expect.poll(() => page.locator('#status').textContent()).toBe('The draft has errors.');
+    expect(await page.locator('#mapping-diagnostics li.error').first().textContent()).toContain('Emial');
     await page.getByRole('button', { name: 'Diff with active' }).click();
     await expect.poll(() => page.locator('#mapping-output').textContent()).toContain('+    Emial: { source');
     // Choosing the diagnostic puts the caret on the faulty key.
@@ -238,6 +242,12 @@ describe('the sync console', { timeout: 60_000 }, () => {
       .replace('    Emial: { source', '    Email: { source')
       .replace(/^description: .*$/m, 'description: Changed in the console');
     await editor.fill(fixed);
+    await page.getByRole('button', { name: 'Dry run' }).click();
+    await expect
+      .poll(() => page.locator('#status').textContent())
+      .toMatch(/^Dry run done: lookups ran against the org/);
+    const plan = JSON.parse((await page.locator('#mapping-output').textContent())!);
+    expect(JSON.stringify(plan)).toContain('"Lead"');
     await page.getByRole('button', { name: 'Publish' }).click();
     await expect.poll(() => page.locator('#status').textContent()).toMatch(/^Published as version (\d+)\.$/);
     const published = Number((await page.locator('#status').textContent())!.match(/\d+/)![0]);
