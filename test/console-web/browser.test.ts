@@ -329,4 +329,21 @@ describe('the sync console', { timeout: 60_000 }, () => {
     expect(await stranger.evaluate(() => sessionStorage.length)).toBe(0);
     await stranger.close();
   });
+
+  it('disconnects only after the admin confirms', async () => {
+    await page.getByRole('link', { name: 'Connection' }).click();
+    await expect.poll(() => page.locator('#connection-status').getAttribute('data-status')).toBe('CONNECTED');
+    page.once('dialog', (dialog) => void dialog.dismiss());
+    await page.getByRole('button', { name: 'Disconnect' }).click();
+    await page.waitForTimeout(300);
+    expect(await page.locator('#connection-status').getAttribute('data-status')).toBe('CONNECTED');
+
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Disconnect' }).click();
+    await expect
+      .poll(() => page.locator('#connection-status').getAttribute('data-status'))
+      .toBe('NOT_CONNECTED');
+    expect(await page.locator('#status').textContent()).toBe('Disconnected from Salesforce.');
+    expect(await page.getByRole('button', { name: 'Connect with Salesforce' }).count()).toBe(1);
+  });
 });
