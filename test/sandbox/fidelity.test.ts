@@ -2,7 +2,7 @@
 import type { Connection } from 'jsforce';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/server.ts';
-import { APP, connect, failure, jsforce, rest, sandbox } from './support.ts';
+import { APP, connect, failure, jsforce, sandbox } from './support.ts';
 
 let sb: Sandbox;
 let conn: Connection;
@@ -83,6 +83,7 @@ describe('duplicate rules', () => {
     });
     const [sub] = res.compositeResponse;
     expect(sub).toMatchObject({ httpStatusCode: 400, referenceId: 'lead', httpHeaders: {} });
+    // biome-ignore lint/suspicious/noExplicitAny: the error body is checked key by key.
     const [body] = sub!.body as Array<Record<string, any>>;
     expect(body!.errorCode).toBe('DUPLICATES_DETECTED');
     expect(body!.duplicateResut.matchResults[0].matchRecords[0].record.Id).toBe(id);

@@ -27,6 +27,8 @@ export function queryError(code: string, soql: string, pos: number, message: str
     400,
     code,
     `${line}\n${' '.repeat(column - 1)}^\nERROR at Row:${row}:Column:${column}\n${message}`,
+    // Query errors name no fields: the body is just message and errorCode.
+    null,
   );
 }
 
