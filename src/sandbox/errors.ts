@@ -40,7 +40,7 @@ export class SfError extends Error {
 
   /**
    * The REST shape, an element of the error array. Real orgs spell the duplicate key `duplicateResut`
-   * (captured on v50-v56: test/salesforce/captured/rest-create-duplicate.json); the key is an org setting.
+   * (captured on v50, read so by integrations on v48-v51: test/salesforce/captured/); the key is an org setting.
    */
   toRest(duplicateKey: DuplicateResultKey = 'duplicateResut'): Record<string, unknown> {
     const out: Record<string, unknown> = {};
