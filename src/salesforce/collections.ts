@@ -17,6 +17,9 @@ import {
 
 /** Salesforce's limit per sObject Collections request. */
 export const MAX_RECORDS_PER_COLLECTION = 200;
+/** Consecutive records of one type form a chunk; a Collections request with more than 10 chunks is refused whole
+ *  (400 INVALID_INPUT "Cannot have more than 10 chunks in a single operation"). */
+export const MAX_CHUNKS_PER_COLLECTION = 10;
 
 type SaveResult = { id?: string; success: boolean; errors: SalesforceError[] };
 
@@ -142,8 +145,7 @@ function toSubrequests(
         collection: false,
       });
   }
-  for (let i = 0; i < creates.length; i += MAX_RECORDS_PER_COLLECTION) {
-    const chunk = creates.slice(i, i + MAX_RECORDS_PER_COLLECTION);
+  for (const chunk of collectionBatches(creates)) {
     out.push({
       method: 'POST',
       url: `${base}/composite/sobjects`,
@@ -159,8 +161,7 @@ function toSubrequests(
       collection: true,
     });
   }
-  for (let i = 0; i < updates.length; i += MAX_RECORDS_PER_COLLECTION) {
-    const chunk = updates.slice(i, i + MAX_RECORDS_PER_COLLECTION);
+  for (const chunk of collectionBatches(updates)) {
     out.push({
       method: 'PATCH',
       url: `${base}/composite/sobjects`,
@@ -177,6 +178,36 @@ function toSubrequests(
     });
   }
   return out;
+}
+
+/** Records grouped by type (one chunk per type), then cut into requests of at most 200 records and 10 types. */
+export function collectionBatches<T extends { step: PlanStep }>(steps: T[]): T[][] {
+  const byType = new Map<string, T[]>();
+  for (const tagged of steps) {
+    const type = 'object' in tagged.step ? tagged.step.object : 'ContentVersion';
+    const group = byType.get(type);
+    if (group) group.push(tagged);
+    else byType.set(type, [tagged]);
+  }
+  const batches: T[][] = [];
+  let current: T[] = [];
+  let types = 0;
+  for (const group of byType.values()) {
+    let rest = group;
+    while (rest.length > 0) {
+      if (current.length === MAX_RECORDS_PER_COLLECTION || types === MAX_CHUNKS_PER_COLLECTION) {
+        batches.push(current);
+        current = [];
+        types = 0;
+      }
+      const take = rest.slice(0, MAX_RECORDS_PER_COLLECTION - current.length);
+      current.push(...take);
+      types++;
+      rest = rest.slice(take.length);
+    }
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
 }
 
 /** At most 25 subrequests per composite, and at most 5 of them Collections. */

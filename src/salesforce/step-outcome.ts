@@ -31,7 +31,24 @@ export interface SalesforceError {
   statusCode?: string;
   message: string;
   fields?: string[];
-  duplicateResult?: { matchResults?: Array<{ matchRecords?: Array<{ record?: { Id?: string } }> }> };
+  duplicateResult?: DuplicateResult;
+  /** Real orgs spell it so in REST and composite answers (captured on API v51–v56); read both. */
+  duplicateResut?: DuplicateResult;
+}
+
+interface DuplicateResult {
+  matchResults?: Array<{ matchRecords?: Array<{ record?: { Id?: string } }> }>;
+}
+
+/** Ids of the records a duplicate rule matched; none in sObject Collections answers, which carry no match list. */
+export function duplicateIdsOf(error: SalesforceError): string[] {
+  const result = error.duplicateResut ?? error.duplicateResult;
+  const matches = Array.isArray(result?.matchResults) ? result.matchResults : [];
+  const ids = matches
+    .flatMap((match) => (Array.isArray(match?.matchRecords) ? match.matchRecords : []))
+    .map((match) => match?.record?.Id)
+    .filter((id): id is string => typeof id === 'string' && /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/.test(id));
+  return [...new Set(ids)];
 }
 
 export function referencesOf(step: PlanStep): string[] {
@@ -49,10 +66,7 @@ export function failedOutcome(ref: string, error: SalesforceError): StepOutcome 
     message: error.message,
     fields: error.fields ?? [],
     kind: classifyFailure(code),
-    duplicateIds: (error.duplicateResult?.matchResults ?? [])
-      .flatMap((match) => match.matchRecords ?? [])
-      .map((match) => match.record?.Id)
-      .filter((id): id is string => typeof id === 'string'),
+    duplicateIds: duplicateIdsOf(error),
   };
 }
 

@@ -1,0 +1,167 @@
+// How the product writes to an org as strict as a real one: type chunks in sObject Collections, create-only fields,
+// converted Leads, expired sessions, and answers lost after the org committed the write.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { graphql } from '../generated/gql.ts';
+import { type ConnectedTenant, startConnectedTenant } from '../support/connected-tenant.ts';
+
+const SyncRecordQuery = graphql(`
+  query WritesSyncRecord($id: ID!) {
+    syncRecord(id: $id) {
+      ...SyncRecordFields
+    }
+  }
+`);
+
+// Web chats as Leads with Tasks, inbox conversations as Contacts with Cases: one tenant, both shapes in one write.
+const MIXED = `
+version: 1
+name: mixed
+mode: automatic
+sections:
+  webChat: { record: sales, recordOn: [chat.started], contentOn: [chat.ended] }
+  inbox: { record: support, recordOn: [conversation.started], contentOn: [conversation.ended] }
+identification:
+  Lead:
+    rules:
+      - name: lead-by-email
+        all: [{ field: Email, source: visitor.email, normalize: email }]
+  Contact:
+    rules:
+      - name: contact-by-email
+        all: [{ field: Email, source: visitor.email, normalize: email }]
+objects:
+  Lead:
+    LastName: { source: [visitor.lastName, visitor.name], default: "[not provided]", onOverflow: truncate }
+    Company: { source: visitor.company, default: "[not provided]", onOverflow: truncate }
+    Email: { source: visitor.email, onOverflow: skip }
+  Contact:
+    LastName: { source: [visitor.lastName, visitor.name], default: "[not provided]", onOverflow: truncate }
+    Email: { source: visitor.email, onOverflow: skip }
+  Task:
+    Subject: { template: "Chat with {{ visitor.name | default: 'visitor' }}", onOverflow: truncate }
+    Description: { template: "{{ chat.transcript }}", onOverflow: attach }
+  Case:
+    Subject: { template: "Conversation {{ chat.id }}", onOverflow: truncate }
+    SuppliedName: { source: [visitor.name, visitor.lastName], onOverflow: truncate }
+    SuppliedEmail: { source: visitor.email, onOverflow: skip }
+    Description: { template: "{{ chat.transcript }}", onOverflow: attach }
+`;
+
+let org: ConnectedTenant;
+
+beforeAll(async () => {
+  org = await startConnectedTenant({ sync: { pollingIntervalSeconds: 0.5 } });
+});
+afterAll(() => org?.close());
+
+const at = '2026-11-26T07:00:00.000Z';
+
+async function settle(id: string, seconds = 30) {
+  const deadline = Date.now() + seconds * 1000;
+  for (;;) {
+    const { syncRecord } = await org.service.client(org.keys.AGENT).request(SyncRecordQuery, { id });
+    if (['SYNCED', 'DEAD', 'NEEDS_REVIEW'].includes(syncRecord!.status) || Date.now() > deadline)
+      return syncRecord!;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+describe('sObject Collections', () => {
+  it('syncs a burst of 24 mixed chats (Leads and Contacts in one write) without exceeding 10 type chunks', async () => {
+    await org.useMapping(MIXED);
+    const ids = await Promise.all(
+      Array.from({ length: 24 }, (_, i) =>
+        i % 2 === 0
+          ? org
+              .recordChat({
+                chatId: `burst-chat-${i}`,
+                event: 'ENDED',
+                visitor: { name: `Web ${i}`, email: `web${i}@burst.example` },
+                startedAt: at,
+                endedAt: at,
+                waitSeconds: 0,
+              })
+              .then((r) => r.id)
+          : org
+              .recordConversation({
+                conversationId: `burst-conv-${i}`,
+                event: 'ENDED',
+                visitor: { lastName: `Inbox ${i}`, email: `inbox${i}@burst.example` },
+                startedAt: at,
+                endedAt: at,
+                messages: [{ at, from: 'VISITOR', text: `hello ${i}` }],
+                waitSeconds: 0,
+              })
+              .then((r) => r.id),
+      ),
+    );
+    const records = await Promise.all(ids.map((id) => settle(id)));
+    expect(records.map((r) => r.status)).toEqual(ids.map(() => 'SYNCED'));
+    for (let i = 0; i < 24; i++) {
+      if (i % 2 === 0) {
+        const [lead] = await org.sandbox.control.records('Lead', { Email: `web${i}@burst.example` });
+        expect(await org.sandbox.control.records('Task', { WhoId: lead.Id })).toHaveLength(1);
+      } else {
+        const [contact] = await org.sandbox.control.records('Contact', { Email: `inbox${i}@burst.example` });
+        expect(await org.sandbox.control.records('Case', { ContactId: contact.Id })).toHaveLength(1);
+      }
+    }
+  });
+});
+
+describe('create-only fields', () => {
+  it('lands the transcript of a conversation whose start and end come as separate events (Supplied* sent on create only)', async () => {
+    await org.useMapping(MIXED);
+    const visitor = { lastName: 'Separate', email: 'separate@create-only.example' };
+    const started = await org.recordConversation({
+      conversationId: 'create-only-1',
+      event: 'STARTED',
+      visitor,
+      startedAt: at,
+      waitSeconds: 20,
+    });
+    expect(started.status).toBe('SYNCED');
+    const ended = await org.recordConversation({
+      conversationId: 'create-only-1',
+      event: 'ENDED',
+      visitor,
+      startedAt: at,
+      endedAt: at,
+      messages: [{ at, from: 'VISITOR', text: 'the transcript that must land' }],
+      waitSeconds: 20,
+    });
+    expect(ended.status).toBe('SYNCED');
+    const [contact] = await org.sandbox.control.records('Contact', { Email: visitor.email });
+    const cases = await org.sandbox.control.records('Case', { ContactId: contact.Id });
+    expect(cases).toHaveLength(1);
+    expect(cases[0].Description).toContain('the transcript that must land');
+    expect(cases[0].SuppliedName).toBe('Separate');
+  });
+});
+
+describe('lost answers', () => {
+  it('never duplicates the Lead of a visitor with neither email nor phone when the answer was lost (issue 16.6)', async () => {
+    await org.useMapping(MIXED);
+    await org.sandbox.control.setFaults({ loseResponses: 1 });
+    const record = await settle(
+      (
+        await org.recordChat({
+          chatId: 'lost-anonymous',
+          event: 'ENDED',
+          visitor: { name: 'Nameless Lost' },
+          startedAt: at,
+          endedAt: at,
+          waitSeconds: 0,
+        })
+      ).id,
+    );
+    expect(record.status).toBe('SYNCED');
+    expect(record.attempts).toBeGreaterThan(1);
+    const leads = await org.sandbox.control.records('Lead', { LastName: 'Nameless Lost' });
+    expect(leads).toHaveLength(1);
+    const tasks = await org.sandbox.control.records('Task', { Subject: 'Chat with Nameless Lost' });
+    expect(tasks).toHaveLength(1);
+    expect(tasks[0].WhoId).toBe(leads[0].Id);
+    expect(record.objects.find((o) => o.role === 'lead')?.salesforceId).toBe(leads[0].Id);
+  });
+});
