@@ -6,12 +6,12 @@ import type { FieldValue, PlanStep } from '../mapping/plan.ts';
 import { MAX_QUERIES_PER_COMPOSITE, MAX_SUBREQUESTS_PER_COMPOSITE } from './composite.ts';
 import {
   addOutcome,
-  failedOutcome,
   haltedOutcome,
   NO_AUTO_ASSIGN,
   referencesOf,
-  type SalesforceError,
   type StepOutcome,
+  saveResultOutcome,
+  subrequestOutcome,
   type TaggedStep,
 } from './step-outcome.ts';
 
@@ -20,8 +20,6 @@ export const MAX_RECORDS_PER_COLLECTION = 200;
 /** Consecutive records of one type form a chunk; a Collections request with more than 10 chunks is refused whole
  *  (400 INVALID_INPUT "Cannot have more than 10 chunks in a single operation"). */
 export const MAX_CHUNKS_PER_COLLECTION = 10;
-
-type SaveResult = { id?: string; success: boolean; errors: SalesforceError[] };
 
 interface Subrequest {
   method: 'POST' | 'PATCH';
@@ -77,27 +75,14 @@ export async function executeInCollections(
       response.compositeResponse.forEach((result, index) => {
         const sub = chunk[index]!;
         const failedWhole = result.httpStatusCode >= 300;
-        const results: Array<SaveResult | undefined> =
-          sub.collection && !failedWhole ? (result.body as SaveResult[]) : [];
+        const results: unknown[] =
+          sub.collection && !failedWhole && Array.isArray(result.body) ? result.body : [];
         sub.steps.forEach(({ tag, step }, n) => {
-          let outcome: StepOutcome;
-          if (failedWhole) {
-            const errors = Array.isArray(result.body) ? (result.body as SalesforceError[]) : [];
-            outcome = failedOutcome(
-              step.ref,
-              errors[0] ?? { errorCode: `ERROR_HTTP_${result.httpStatusCode}`, message: 'refused' },
-            );
-          } else if (!sub.collection) {
-            outcome = { ref: step.ref, ok: true, id: (result.body as { id?: string }).id ?? null };
-          } else {
-            const saved = results[n];
-            outcome = saved?.success
-              ? { ref: step.ref, ok: true, id: saved.id ?? null }
-              : failedOutcome(
-                  step.ref,
-                  saved?.errors[0] ?? { errorCode: 'UNKNOWN_ERROR', message: 'no result for this record' },
-                );
-          }
+          // A refused Collections request answers one error for all its records; a lone subrequest, its own result.
+          const outcome =
+            failedWhole || !sub.collection
+              ? subrequestOutcome(step.ref, result)
+              : saveResultOutcome(step.ref, results[n]);
           if (outcome.ok && outcome.id) made.set(key(tag, step.ref), outcome.id);
           addOutcome(outcomes, tag, outcome);
         });

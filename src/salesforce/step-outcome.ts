@@ -70,6 +70,37 @@ export function failedOutcome(ref: string, error: SalesforceError): StepOutcome 
   };
 }
 
+/** One composite subrequest's answer: `{ id }` when it succeeded, else the array of REST errors. */
+export function subrequestOutcome(
+  ref: string,
+  result: { httpStatusCode: number; body: unknown },
+): StepOutcome {
+  if (result.httpStatusCode < 300) {
+    const id = (result.body as { id?: unknown } | null)?.id;
+    return { ref, ok: true, id: typeof id === 'string' ? id : null };
+  }
+  const errors = Array.isArray(result.body) ? (result.body as SalesforceError[]) : [];
+  return failedOutcome(
+    ref,
+    errors[0] ?? {
+      errorCode: `ERROR_HTTP_${result.httpStatusCode}`,
+      message: 'Salesforce refused the request',
+    },
+  );
+}
+
+/** One record's SaveResult in an sObject Collections answer (`statusCode` errors, no duplicate match list). */
+export function saveResultOutcome(ref: string, saved: unknown): StepOutcome {
+  const result = saved as { id?: unknown; success?: unknown; errors?: unknown } | undefined;
+  if (result?.success === true)
+    return { ref, ok: true, id: typeof result.id === 'string' ? result.id : null };
+  const errors = Array.isArray(result?.errors) ? (result.errors as SalesforceError[]) : [];
+  return failedOutcome(
+    ref,
+    errors[0] ?? { errorCode: 'UNKNOWN_ERROR', message: 'no result for this record' },
+  );
+}
+
 /** A step not sent because what it refers to was not written. */
 export function haltedOutcome(ref: string, missing: string): StepOutcome {
   return failedOutcome(ref, { errorCode: 'PROCESSING_HALTED', message: `"${missing}" was not written` });
