@@ -1,4 +1,5 @@
 // REST routing below /services/data/vXX.X. Every call runs as one transaction: a failure leaves no partial writes.
+
 import type { ApiRequest, ApiResponse } from './api-types.ts';
 import { collectionsRoute } from './collections.ts';
 import { compositeRoute } from './composite.ts';
@@ -6,6 +7,7 @@ import { notFound, SfError } from './errors.ts';
 import type { Org } from './org.ts';
 import { sobjectRoute } from './sobject-routes.ts';
 import { QueryCursors } from './soql/cursors.ts';
+import { runSearch } from './sosl/search.ts';
 
 export const OLDEST_VERSION = 31;
 
@@ -29,7 +31,7 @@ export function isSupportedVersion(version: string, apiVersion: string): boolean
 
 function resources(org: Org, userId: string) {
   const base = `/services/data/v${org.apiVersion}`;
-  const names = ['sobjects', 'query', 'queryAll', 'composite', 'limits', 'identity'];
+  const names = ['sobjects', 'query', 'queryAll', 'search', 'composite', 'limits', 'identity'];
   return Object.fromEntries(
     names.map((n) => [n, n === 'identity' ? `${org.url}/id/${org.store.orgId}/${userId}` : `${base}/${n}`]),
   );
@@ -89,6 +91,12 @@ export class RestApi {
         if (!q) throw new SfError(400, 'MALFORMED_QUERY', 'A query string has to be specified');
         const batch = QueryCursors.batchSize(req.headers['sforce-query-options']);
         return { status: 200, body: this.cursors.query(org, q, head === 'queryAll', batch) };
+      }
+      case 'search': {
+        if (method !== 'GET' || rest.length > 0) break;
+        const q = req.query.get('q');
+        if (!q) throw new SfError(400, 'MALFORMED_SEARCH', 'A search string has to be specified');
+        return { status: 200, body: runSearch(org, q) };
       }
       case 'composite':
         if (rest[0] === 'sobjects') return collectionsRoute(org, req, rest.slice(1));
