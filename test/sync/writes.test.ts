@@ -47,6 +47,30 @@ objects:
     Description: { template: "{{ chat.transcript }}", onOverflow: attach }
 `;
 
+// Visitors identified by phone only, as Leads with Tasks.
+const SALES_BY_PHONE = `
+version: 1
+name: sales-by-phone
+mode: automatic
+sections:
+  webChat: { record: sales, recordOn: [chat.started], contentOn: [chat.ended] }
+  inbox: { record: none }
+identification:
+  Lead:
+    rules:
+      - name: lead-by-phone
+        all: [{ field: Phone, source: visitor.phone, normalize: phone }]
+    onMultiple: none
+objects:
+  Lead:
+    LastName: { source: [visitor.lastName, visitor.name], default: "[not provided]", onOverflow: truncate }
+    Company: { source: visitor.company, default: "[not provided]", onOverflow: truncate }
+    Phone: { source: visitor.phone, onOverflow: skip }
+  Task:
+    Subject: { template: "Chat with {{ visitor.name | default: 'visitor' }}", onOverflow: truncate }
+    Description: { template: "{{ chat.transcript }}", onOverflow: attach }
+`;
+
 let org: ConnectedTenant;
 
 beforeAll(async () => {
@@ -163,5 +187,67 @@ describe('lost answers', () => {
     expect(tasks).toHaveLength(1);
     expect(tasks[0].WhoId).toBe(leads[0].Id);
     expect(record.objects.find((o) => o.role === 'lead')?.salesforceId).toBe(leads[0].Id);
+  });
+});
+
+describe('phone identification through the search index', () => {
+  it('finds the Leads of several phone-only visitors in one search, whatever the formatting, and confirms each exactly', async () => {
+    await org.useMapping(SALES_BY_PHONE);
+    const existing = {
+      a: (
+        await org.sandbox.control.insert('Lead', {
+          LastName: 'Phone A',
+          Company: 'A',
+          Phone: '(555) 201-3040',
+        })
+      ).id,
+      b: (
+        await org.sandbox.control.insert('Lead', {
+          LastName: 'Phone B',
+          Company: 'B',
+          Phone: '+44 20 7946 0555',
+        })
+      ).id,
+      // Shares the last digits of the search with a's number, but is another number: the exact check drops it.
+      c: (
+        await org.sandbox.control.insert('Lead', {
+          LastName: 'Phone C',
+          Company: 'C',
+          Phone: '+49 555 201 3040',
+        })
+      ).id,
+    };
+    await org.sandbox.control.resetApiCalls();
+    const visitors = [
+      { chatId: 'sosl-a', phone: '+1 555-201-3040' },
+      { chatId: 'sosl-b', phone: '+44-20-7946-0555' },
+      { chatId: 'sosl-new', phone: '555 201 9999' },
+    ];
+    const records = await Promise.all(
+      visitors.map(async (v) =>
+        settle(
+          (
+            await org.recordChat({
+              chatId: v.chatId,
+              event: 'ENDED',
+              visitor: { name: v.chatId, phone: v.phone },
+              startedAt: at,
+              endedAt: at,
+              waitSeconds: 0,
+            })
+          ).id,
+        ),
+      ),
+    );
+    expect(records.map((r) => r.status)).toEqual(['SYNCED', 'SYNCED', 'SYNCED']);
+    const whoOf = async (chatId: string) =>
+      (await org.sandbox.control.records('Task', { Subject: `Chat with ${chatId}` }))[0]?.WhoId;
+    expect(await whoOf('sosl-a')).toBe(existing.a);
+    expect(await whoOf('sosl-b')).toBe(existing.b);
+    const created = await org.sandbox.control.records('Lead', { LastName: 'sosl-new' });
+    expect(created).toHaveLength(1);
+    expect(await whoOf('sosl-new')).toBe(created[0].Id);
+    const calls = await org.sandbox.control.apiCalls();
+    expect(Object.keys(calls.byEndpoint).some((e) => /query/.test(e) && !/composite/.test(e))).toBe(false);
   });
 });
