@@ -31,18 +31,20 @@ describe('lookupsFor', () => {
     expect(phone('12-34')).toBeUndefined();
   });
 
-  it('filters a phone search by the rule\'s other conditions', () => {
+  it("filters a phone search by the rule's other conditions", () => {
     const both = defaultMapping('sales', [
       [
         '- { field: Phone, source: visitor.phone, normalize: phone }',
-        "- { field: Phone, source: visitor.phone, normalize: phone }\n          - { field: Company, source: visitor.company }",
+        '- { field: Phone, source: visitor.phone, normalize: phone }\n          - { field: Company, source: visitor.company }',
       ],
     ]);
     const [search] = lookupsFor(
       both,
       chatEvent({ visitor: { phone: '555 010 2030', company: "O'Hara" } }),
     ).filter((l) => l.rule === 'lead-by-phone');
-    expect(search?.soql).toMatch(/^FIND \{"5550102030"\} IN PHONE FIELDS RETURNING Lead\(.* WHERE Company = 'O\\'Hara' ORDER BY/);
+    expect(search?.soql).toMatch(
+      /^FIND \{"5550102030"\} IN PHONE FIELDS RETURNING Lead\(.* WHERE Company = 'O\\'Hara' ORDER BY/,
+    );
   });
 
   it('skips a rule whose CloudCX value is blank, and orders by creation for onMultiple oldest', () => {
