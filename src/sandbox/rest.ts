@@ -9,9 +9,16 @@ import { sobjectRoute } from './sobject-routes.ts';
 import { QueryCursors } from './soql/cursors.ts';
 import { runSearch } from './sosl/search.ts';
 
+/** 7.0-20.0 retired in Summer '22, 21.0-30.0 in Summer '25: REST answers 410 GONE (Salesforce help 000354473). */
 export const OLDEST_VERSION = 31;
+export const OLDEST_RETIRED_VERSION = 7;
+/** Winter '27, the current release (developer.salesforce.com release list). */
+export const CURRENT_VERSION = '68.0';
 
 const RELEASES = ['Winter', 'Spring', 'Summer'];
+
+export const isRetiredVersion = (version: string) =>
+  /^\d+\.0$/.test(version) && Number(version) >= OLDEST_RETIRED_VERSION && Number(version) < OLDEST_VERSION;
 
 /** v62.0 is Winter '25; three releases a year. */
 export function versionList(apiVersion: string) {
@@ -64,7 +71,9 @@ export class RestApi {
       return response;
     } catch (error) {
       store.rollback();
-      if (error instanceof SfError) return { status: error.status, body: [error.toRest()] };
+      if (error instanceof SfError) {
+        return { status: error.status, body: [error.toRest(store.settings.duplicateResultKey)] };
+      }
       return {
         status: 500,
         body: [{ errorCode: 'UNKNOWN_EXCEPTION', message: `An unexpected error occurred: ${String(error)}` }],
@@ -73,7 +82,9 @@ export class RestApi {
   };
 
   private route(req: ApiRequest): ApiResponse {
-    const org = this.org;
+    // Within one call, `org.apiVersion` is the version the call was made with, so every URL in the answer
+    // (Location, attributes.url, nextRecordsUrl) carries it, as a real org's do.
+    const org: Org = { ...this.org, apiVersion: req.version };
     const parts = req.path.split('/').filter(Boolean).map(decodeURIComponent);
     const [head, ...rest] = parts;
     const { method } = req;
