@@ -251,3 +251,63 @@ describe('phone identification through the search index', () => {
     expect(Object.keys(calls.byEndpoint).some((e) => /query/.test(e) && !/composite/.test(e))).toBe(false);
   });
 });
+
+describe('converted Leads and expired sessions', () => {
+  it('lands the Task on the Contact of a Lead converted since the last chat (the org refuses WhoId = converted Lead)', async () => {
+    await org.useMapping(MIXED);
+    const chat = (chatId: string) => ({
+      chatId,
+      event: 'ENDED' as const,
+      visitor: { name: 'Later Converted', email: 'later@converted.example' },
+      startedAt: at,
+      endedAt: at,
+      waitSeconds: 20,
+    });
+    expect((await org.recordChat(chat('converted-1'))).status).toBe('SYNCED');
+    const [lead] = await org.sandbox.control.records('Lead', { Email: 'later@converted.example' });
+    const { contactId } = await org.sandbox.control.convertLead(lead.Id);
+    const second = await org.recordChat(chat('converted-2'));
+    expect(second.status).toBe('SYNCED');
+    const tasks = await org.sandbox.control.records('Task', { Subject: 'Chat with Later Converted' });
+    expect(tasks.map((t) => t.WhoId).sort()).toEqual([lead.Id, contactId].sort());
+    expect(await org.sandbox.control.records('Lead', { Email: 'later@converted.example' })).toHaveLength(1);
+  });
+
+  it('refreshes a session the org timed out and retries the write once, without a duplicate', async () => {
+    await org.useMapping(MIXED);
+    await org.sandbox.control.setSettings({ sessionTimeoutMinutes: 15 });
+    try {
+      // Warm the connection, then let the session idle past the org's timeout.
+      expect(
+        (
+          await org.recordChat({
+            chatId: 'session-warm',
+            event: 'ENDED',
+            visitor: { name: 'Warm', email: 'warm@session.example' },
+            startedAt: at,
+            endedAt: at,
+            waitSeconds: 20,
+          })
+        ).status,
+      ).toBe('SYNCED');
+      const tokenCalls = await org.sandbox.control.tokenCalls();
+      await org.sandbox.control.advanceClock(16 * 60_000);
+      const record = await org.recordChat({
+        chatId: 'session-expired',
+        event: 'ENDED',
+        visitor: { name: 'After Timeout', email: 'after@session.example' },
+        startedAt: at,
+        endedAt: at,
+        waitSeconds: 20,
+      });
+      expect(record.status).toBe('SYNCED');
+      expect(record.attempts).toBe(1);
+      expect(await org.sandbox.control.tokenCalls()).toBe(tokenCalls + 1);
+      const leads = await org.sandbox.control.records('Lead', { Email: 'after@session.example' });
+      expect(leads).toHaveLength(1);
+      expect(await org.sandbox.control.records('Task', { WhoId: leads[0].Id })).toHaveLength(1);
+    } finally {
+      await org.sandbox.control.setSettings({ sessionTimeoutMinutes: 120 });
+    }
+  });
+});
