@@ -45,6 +45,8 @@ objects:
     SuppliedName: { source: [visitor.name, visitor.lastName], onOverflow: truncate }
     SuppliedEmail: { source: visitor.email, onOverflow: skip }
     Description: { template: "{{ chat.transcript }}", onOverflow: attach }
+attachments:
+  attachTo: [Task, Case]
 `;
 
 // Visitors identified by phone only, as Leads with Tasks.
@@ -308,6 +310,38 @@ describe('converted Leads and expired sessions', () => {
       expect(await org.sandbox.control.records('Task', { WhoId: leads[0].Id })).toHaveLength(1);
     } finally {
       await org.sandbox.control.setSettings({ sessionTimeoutMinutes: 120 });
+    }
+  });
+});
+
+describe('duplicate rules', () => {
+  for (const key of ['duplicateResut', 'duplicateResult'] as const) {
+    it(`lands the chat on the record a duplicate rule matched, the answer spelled ${key}`, async () => {
+      await org.useMapping(MIXED);
+      const company = `Dup ${key}`;
+      const { id } = await org.sandbox.control.insert('Lead', { LastName: 'First', Company: company });
+      await org.sandbox.control.setSettings({
+        duplicateResultKey: key,
+        duplicateRules: [{ object: 'Lead', fields: ['Company'], action: 'block' }],
+      });
+      try {
+        const record = await org.recordChat({
+          chatId: `dup-${key}`,
+          event: 'ENDED',
+          visitor: { name: 'Second', email: `second-${key}@dup.example`, company },
+          startedAt: at,
+          endedAt: at,
+          waitSeconds: 20,
+        });
+        expect(record.status).toBe('SYNCED');
+        expect(await org.sandbox.control.records('Lead', { Company: company })).toHaveLength(1);
+        expect(await org.sandbox.control.records('Task', { WhoId: id })).toHaveLength(1);
+      } finally {
+        await org.sandbox.control.setSettings({ duplicateRules: [], duplicateResultKey: 'duplicateResut' });
+      }
+    });
+  }
+});
     }
   });
 });
