@@ -173,7 +173,7 @@ async function runLookups(
       connected: false,
     };
   }
-  // Only SELECTs: lookupsFor builds nothing else. The loader sends them together, as the sync does.
+  // Only reads (SELECT, or a SOSL FIND for phones): lookupsFor builds nothing else. The loader sends them together.
   const loader = createQueryLoader(session.conn);
   const answered = await Promise.all(
     requests.map(async (request): Promise<Lookup> => {
