@@ -90,6 +90,25 @@ describe('the sync console', { timeout: 60_000 }, () => {
     // The credential stays in the tab's session storage only.
     expect(await page.evaluate(() => [sessionStorage.length, localStorage.length])).toEqual([1, 0]);
 
+    // An inbox conversation is its own section.
+    const conversation = await org.recordConversation({
+      conversationId: 'console-inbox-1',
+      event: 'ENDED',
+      visitor: { name: 'Inbox Visitor', email: 'inbox@console.example' },
+      startedAt: at,
+      endedAt: at,
+      waitSeconds: 20,
+    });
+    expect(conversation.status).toBe('SYNCED');
+    await page.getByLabel('Section', { exact: true }).selectOption('CONVERSATION');
+    await expect
+      .poll(() => page.locator('table.log tbody tr[data-source]').allTextContents())
+      .toEqual([expect.stringContaining('console-inbox-1Inbox')]);
+    await page.getByLabel('Section', { exact: true }).selectOption('CHAT');
+    await expect.poll(() => page.locator('table.log tbody tr[data-source]').count()).toBe(1);
+    await page.getByLabel('Section', { exact: true }).selectOption('');
+    await expect.poll(() => page.locator('table.log tbody tr[data-source]').count()).toBe(2);
+
     await row('console-1')
       .getByRole('button', { name: /Details/ })
       .click();
@@ -159,7 +178,7 @@ describe('the sync console', { timeout: 60_000 }, () => {
     // The admin deleted a field the mapping writes: the org refuses every Task until it is back.
     await org.sandbox.control.setSettings({ removedFields: ['Task.ActivityDate'] });
     expect((await chat('console-dead', 'dead@console.example', 20)).status).toBe('DEAD');
-    await page.getByLabel('Status').selectOption('DEAD');
+    await page.getByLabel('Status', { exact: true }).selectOption('DEAD');
     await expect.poll(() => page.locator('table.log tbody tr[data-source]').count()).toBe(1);
     expect(await row('console-dead').locator('td.error-text').textContent()).toMatch(
       /^The mapping writes a field the org does not have\..*ActivityDate/,
@@ -181,7 +200,7 @@ describe('the sync console', { timeout: 60_000 }, () => {
     await expect
       .poll(() => page.locator('#status').textContent())
       .toBe('1 dead-lettered record(s) queued again.');
-    await page.getByLabel('Status').selectOption('');
+    await page.getByLabel('Status', { exact: true }).selectOption('');
     await expect
       .poll(() => row('console-dead').getAttribute('data-status'), { timeout: 20_000 })
       .toBe('SYNCED');

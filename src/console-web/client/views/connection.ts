@@ -7,7 +7,7 @@ import { ConnectionQuery, DisconnectMutation, StartConnectionMutation } from '..
 import { announce, errorText, h, replace } from '../dom.ts';
 import { timestamp } from '../format.ts';
 import { can } from '../permissions.ts';
-import { link } from './sync-log.ts';
+import { field, link } from './sync-log.ts';
 import type { View, ViewContext } from './view.ts';
 
 type Connection = ConsoleConnectionQuery['salesforceConnection'];
@@ -87,7 +87,7 @@ export function connectionView(root: HTMLElement, ctx: ViewContext): View {
         ? h(
             'div',
             { class: 'toolbar' },
-            h('label', { for: kind.id }, h('span', {}, 'Connect with'), kind),
+            field('Connect with', kind),
             h(
               'button',
               {

@@ -19,6 +19,7 @@ import {
 import { announce, errorText, h, replace } from '../dom.ts';
 import { timestamp } from '../format.ts';
 import { can } from '../permissions.ts';
+import { field } from './sync-log.ts';
 import type { View, ViewContext } from './view.ts';
 
 const SAMPLE_EVENT: RecordChatInput = {
@@ -295,8 +296,8 @@ export function mappingView(root: HTMLElement, ctx: ViewContext): View {
           void diff({ from: Number(compareFrom.value), to: Number(compareTo.value) });
         },
       },
-      h('label', { for: compareFrom.id }, h('span', {}, 'Compare version'), compareFrom),
-      h('label', { for: compareTo.id }, h('span', {}, 'with version'), compareTo),
+      field('Compare version', compareFrom),
+      field('with version', compareTo),
       h('button', { type: 'submit' }, 'Show diff'),
     ),
     h(

@@ -331,9 +331,9 @@ export function syncLogView(root: HTMLElement, ctx: ViewContext): View {
         'aria-label': 'Filter the sync log',
         onsubmit: (e: Event) => e.preventDefault(),
       },
-      label('Status', status),
-      label('Section', section),
-      label('Time', window),
+      field('Status', status),
+      field('Section', section),
+      field('Time', window),
       h('button', { type: 'button', onclick: () => void exportCsv() }, 'Export CSV'),
       mayRetry
         ? h('button', { type: 'button', onclick: () => void retryAllDead() }, 'Retry all dead-lettered')
@@ -405,6 +405,7 @@ function select(id: string, options: string[][]): HTMLSelectElement {
   );
 }
 
-export function label(text: string, control: HTMLElement): HTMLElement {
-  return h('label', { for: control.id }, h('span', {}, text), control);
+/** A labelled control; the label holds only its text, so the control's name is exactly that text. */
+export function field(text: string, control: HTMLElement): HTMLElement {
+  return h('div', { class: 'field' }, h('label', { for: control.id }, text), control);
 }
