@@ -67,7 +67,7 @@ let tenant: Awaited<ReturnType<ConnectService['createTenant']>>;
 
 beforeAll(async () => {
   sandbox = await startSandbox({ autoApprove: false });
-  service = await startConnectService();
+  service = await startConnectService({ SALESFORCE_ALLOWED_HOSTS: sandbox.url });
   const callbackUrl = `${service.url}/api/v2.0/integration/app/callback/api/salesforce`;
   const app = { clientId: 'browser-app', clientSecret: 'browser-secret-42' };
   await sandbox.control.createConnectedApp({ ...app, callbackUrls: [callbackUrl] });
