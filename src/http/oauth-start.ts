@@ -4,9 +4,9 @@
 // copied into) another browser therefore cannot connect the tenant to someone else's org.
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from '../log.ts';
-import { type SalesforceConnections, START_PATH } from '../salesforce/connections.ts';
+import type { SalesforceConnections } from '../salesforce/connections.ts';
 import { SalesforceConnectError } from '../salesforce/errors.ts';
-import { CALLBACK_PATH } from '../salesforce/oauth.ts';
+import { CALLBACK_PATH, START_PATH } from '../salesforce/oauth.ts';
 import { nonceCookieName, STATE_TTL_MS } from '../salesforce/oauth-state.ts';
 import { callbackPage } from './oauth-callback.ts';
 

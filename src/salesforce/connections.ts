@@ -21,15 +21,13 @@ import {
   OAuthResponseError,
   refreshAccessToken,
   revokeToken,
+  START_PATH,
   type TokenResponse,
   UnreachableError,
 } from './oauth.ts';
 import { consumeState, createState, openState } from './oauth-state.ts';
 
 export { ConnectionUnavailableError } from './errors.ts';
-
-/** Our own route that opens the authorization link: it binds the flow to the browser, then goes to Salesforce. */
-export const START_PATH = '/api/v2.0/integration/app/start/salesforce';
 
 /** What anyone may see of a connection: no secret, no token. */
 export interface ConnectionView {

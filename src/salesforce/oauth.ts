@@ -7,6 +7,8 @@ import { ConfigurationInputError } from './errors.ts';
 
 /** Where Salesforce sends the admin back; the same path for the system and custom configurations (seed text). */
 export const CALLBACK_PATH = '/api/v2.0/integration/app/callback/api/salesforce';
+/** Our own route that opens the authorization link: it binds the flow to the browser, then goes to Salesforce. */
+export const START_PATH = '/api/v2.0/integration/app/start/salesforce';
 /** An account server that does not answer within this is reported as unreachable. */
 const HTTP_TIMEOUT_MS = 15_000;
 

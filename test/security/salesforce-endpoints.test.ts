@@ -5,6 +5,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError, readConfig } from '../../src/config.ts';
 import { EndpointPolicy } from '../../src/salesforce/endpoints.ts';
 import { recordUrl } from '../../src/salesforce/record-links.ts';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.ts';
@@ -227,6 +228,21 @@ describe('which addresses are Salesforce', () => {
     ];
     expect(allowed.filter((url) => 'refusal' in policy.check(url))).toEqual([]);
     expect(refused.filter((url) => 'origin' in policy.check(url))).toEqual([]);
+  });
+
+  it("takes the operator's list from SALESFORCE_ALLOWED_HOSTS as origins, and refuses anything else", () => {
+    const config = readConfig({
+      SALESFORCE_ALLOWED_HOSTS: 'http://127.0.0.1:4001/, sf-proxy.corp.example  https://x.example:8443',
+    });
+    expect(config.salesforceAllowedOrigins).toEqual([
+      'http://127.0.0.1:4001',
+      'https://sf-proxy.corp.example',
+      'https://x.example:8443',
+    ]);
+    expect(readConfig({}).salesforceAllowedOrigins).toEqual([]);
+    for (const bad of ['ftp://files.example', 'https://sf.example/services', 'https://user:pw@sf.example']) {
+      expect(() => readConfig({ SALESFORCE_ALLOWED_HOSTS: bad })).toThrow(ConfigError);
+    }
   });
 
   it('builds record links only from a plain http(s) origin', () => {
