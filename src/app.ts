@@ -6,6 +6,7 @@ import { useConsole } from './console-web/use-console.ts';
 import { loadSecretBox } from './crypto.ts';
 import { type Database, openDatabase } from './db/open.ts';
 import { useOAuthCallback } from './http/oauth-callback.ts';
+import { useOAuthStart } from './http/oauth-start.ts';
 import { createLogger, type Logger } from './log.ts';
 import { SalesforceConnections } from './salesforce/connections.ts';
 import type { Services } from './services.ts';
@@ -49,6 +50,7 @@ export async function createApp(
     services,
     log,
     routes: [
+      useOAuthStart({ connections, log, secureCookies: config.publicBaseUrl.startsWith('https://') }),
       useOAuthCallback({ connections, log }),
       useConsole({ log, prebuilt: config.nodeEnv === 'production' }),
     ],
