@@ -197,7 +197,9 @@ export async function carefulBulkChats(conn: jsforce.Connection, chats: Baseline
     'Lead',
     newLeads.map((chat) => leadFields(chat, owners.get(chat.agentEmail))),
   );
-  newLeads.forEach((chat, i) => leads.set(chat.email, leadIds[i]!));
+  newLeads.forEach((chat, i) => {
+    leads.set(chat.email, leadIds[i]!);
+  });
   await createInCollections(
     conn,
     'Task',
