@@ -41,14 +41,16 @@ export interface Provenance {
 }
 
 export async function provenance(short: boolean): Promise<Provenance> {
-  let commit = 'unknown';
-  try {
-    commit = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], {
-      encoding: 'utf8',
-    });
-    if (dirty.trim()) commit += '+changes';
-  } catch {}
+  // BENCH_COMMIT: set when the benches run from an exported copy of a commit (no git there).
+  let commit = process.env.BENCH_COMMIT ?? 'unknown';
+  if (!process.env.BENCH_COMMIT)
+    try {
+      commit = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { encoding: 'utf8' }).trim();
+      const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], {
+        encoding: 'utf8',
+      });
+      if (dirty.trim()) commit += '+changes';
+    } catch {}
   let postgres = 'PGlite';
   if (process.env.BENCH_EMBEDDED !== '1') {
     const client = new pg.Client({ connectionString: ADMIN_URL });
