@@ -155,20 +155,23 @@ async function perChatBaselines(): Promise<Record<'naive' | 'careful', Spread>> 
 }
 
 /** RUNS bursts, each on a fresh org: the product first (cold caches), then each baseline on the same sandbox. */
-async function bursts(): Promise<Record<Script, { calls: Spread; seconds: Spread }>> {
+async function bursts(): Promise<Record<Script, { calls: Spread; seconds: Spread }> & { errors: Spread }> {
   const runs = Object.fromEntries(
     SCRIPTS.map((s) => [s, { calls: [] as number[], seconds: [] as number[] }]),
   );
+  const errors: number[] = [];
   for (let run = 0; run < RUNS; run++) {
     const org = await startBenchOrg();
     await addAgent(org);
     try {
       for (const script of SCRIPTS) {
         const prefix = `burst${run}${script}`;
-        const measured =
-          script === 'product'
-            ? await productBurst(org, prefix, CONCURRENT)
-            : await baselineChats(org, script, prefix, CONCURRENT, true);
+        let measured: { calls: number; seconds: number };
+        if (script === 'product') {
+          const product = await productBurst(org, prefix, CONCURRENT);
+          errors.push(product.errors);
+          measured = product;
+        } else measured = await baselineChats(org, script, prefix, CONCURRENT, true);
         runs[script]!.calls.push(measured.calls);
         runs[script]!.seconds.push(measured.seconds);
       }
@@ -176,9 +179,12 @@ async function bursts(): Promise<Record<Script, { calls: Spread; seconds: Spread
       await org.close();
     }
   }
-  return Object.fromEntries(
-    SCRIPTS.map((s) => [s, { calls: spread(runs[s]!.calls), seconds: spread(runs[s]!.seconds) }]),
-  ) as Record<Script, { calls: Spread; seconds: Spread }>;
+  return {
+    ...(Object.fromEntries(
+      SCRIPTS.map((s) => [s, { calls: spread(runs[s]!.calls), seconds: spread(runs[s]!.seconds) }]),
+    ) as Record<Script, { calls: Spread; seconds: Spread }>),
+    errors: spread(errors),
+  };
 }
 
 const about = await provenance(short);
@@ -215,6 +221,10 @@ table(
     seconds: formatSpread(burst[script].seconds, 2),
   })),
 );
+if (burst.errors.max > 0)
+  console.log(
+    `recordChat answered an error ${formatSpread(burst.errors)} times a run (sent again, as a client would)`,
+  );
 
 const checks: TargetCheck[] = [];
 for (const r of scenarioResults) {

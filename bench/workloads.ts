@@ -99,19 +99,36 @@ async function syncedCount(org: BenchOrg, prefix: string): Promise<number> {
   });
 }
 
-/** `chats` new visitors' chats recorded at the same moment; measured until every one is synced. */
-export async function productBurst(org: BenchOrg, prefix: string, chats: number): Promise<Measured> {
+/**
+ * `chats` new visitors' chats recorded at the same moment; measured until every one is synced. A mutation that
+ * fails is sent again after a second, as an integrator's client would; `errors` counts those failures.
+ */
+export async function productBurst(
+  org: BenchOrg,
+  prefix: string,
+  chats: number,
+): Promise<Measured & { errors: number }> {
+  let errors = 0;
+  const record = async (n: number) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await org.client.request(RecordChat, {
+          input: { ...newVisitorChat(prefix, n), waitSeconds: 0 },
+        });
+      } catch (error) {
+        errors++;
+        if (attempt === 3) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+    }
+  };
   const result = await measure(org, async () => {
-    await Promise.all(
-      Array.from({ length: chats }, (_, n) =>
-        org.client.request(RecordChat, { input: { ...newVisitorChat(prefix, n), waitSeconds: 0 } }),
-      ),
-    );
+    await Promise.all(Array.from({ length: chats }, (_, n) => record(n)));
     await drained(org);
   });
   const synced = await syncedCount(org, prefix);
   if (synced !== chats) throw new Error(`burst: only ${synced} of ${chats} chats synced`);
-  return result;
+  return { ...result, errors };
 }
 
 /** `chats` historical chats through backfillChats (1,000 a request); measured until every one is synced. */
