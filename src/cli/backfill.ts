@@ -77,7 +77,7 @@ export function createBackfillCommand(deps: BackfillDeps): Command {
   return {
     name: 'backfill',
     summary: 'record historical chats from an NDJSON file (resumable)',
-    help: `Usage: cx-salesforce backfill <chats.ndjson> --url <graphql url> [--key <API key>] [--batch 500] [--no-wait]
+    help: `Usage: cx-salesforce backfill <chats.ndjson> --url <graphql url> [--key <API key>] [--batch 500] [--no-wait | --dry-run]
 
 Sends the chats in the file, one RecordChatInput (as JSON) per line, to the service in batches, then follows their
 sync to Salesforce until none is pending, printing progress as it goes. A line that is not a valid chat is reported
@@ -90,6 +90,7 @@ Options:
   --batch <n>          chats per request, 1 to ${MAX_BATCH_CHATS} (default 500)
   --poll <seconds>     seconds between sync status checks (default 2)
   --no-wait            stop once everything is sent, without following the sync
+  --dry-run            only check the file: report bad lines and count the chats, send nothing
 
 Exit status: 0 every chat sent and synced, 1 some lines or chats were refused or some syncs gave up (dead),
 2 usage error, refused key or unreachable service (run it again to resume).
@@ -104,6 +105,7 @@ Exit status: 0 every chat sent and synced, 1 some lines or chats were refused or
           batch: { type: 'string' },
           poll: { type: 'string' },
           'no-wait': { type: 'boolean' },
+          'dry-run': { type: 'boolean' },
         },
       });
       const [file, ...extra] = positionals;
@@ -111,8 +113,9 @@ Exit status: 0 every chat sent and synced, 1 some lines or chats were refused or
       const env = deps.env();
       const url = values.url ?? env.CXSF_URL;
       const key = values.key ?? env.CXSF_KEY;
-      if (!url) throw new UsageError('give the GraphQL endpoint with --url (or set CXSF_URL)');
-      if (!key) throw new UsageError('give an API key with --key (or set CXSF_KEY)');
+      const dryRun = values['dry-run'] === true;
+      if (!url && !dryRun) throw new UsageError('give the GraphQL endpoint with --url (or set CXSF_URL)');
+      if (!key && !dryRun) throw new UsageError('give an API key with --key (or set CXSF_KEY)');
       const batchSize = Number(values.batch ?? 500);
       if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_BATCH_CHATS)
         throw new UsageError(`--batch must be a whole number from 1 to ${MAX_BATCH_CHATS}`);
@@ -127,6 +130,10 @@ Exit status: 0 every chat sent and synced, 1 some lines or chats were refused or
           io.stdout(`${item}\n`);
           badLines++;
         } else total++;
+      }
+      if (dryRun || !url || !key) {
+        io.stdout(`${file}: ${total} chats, ${badLines} bad lines; nothing sent (--dry-run)\n`);
+        return badLines > 0 ? EXIT.invalid : EXIT.ok;
       }
       const post = graphqlPoster(deps.fetch, url, key);
       const totals = { sent: 0, accepted: 0, duplicates: 0, rejected: 0, badLines };
