@@ -35,7 +35,8 @@ function about(p: Provenance, runs: number): string {
 }
 
 const calls = (t: Timed) => formatSpread(t.calls);
-const timed = (t: Timed) => `${formatSpread(t.calls)} calls, ${formatSpread(t.seconds, 2)} s`;
+const timed = (t: Timed) =>
+  `${formatSpread(t.calls)} call${t.calls.max === 1 ? '' : 's'}, ${formatSpread(t.seconds, 2)} s`;
 
 export function render(results: Results): string {
   const out: string[] = [];
@@ -74,8 +75,12 @@ export function render(results: Results): string {
     const rows: string[][] = [];
     if (c) {
       const burst = c.burst as Record<string, Timed> & { chats: number };
+      const errors = burst.errors as unknown as Spread | undefined;
       rows.push([
-        `${burst.chats} chats of ${burst.chats} new visitors at once (\`bench:calls\`, ${c.runs} runs)`,
+        `${burst.chats} chats of ${burst.chats} new visitors at once (\`bench:calls\`, ${c.runs} runs)` +
+          (errors && errors.max > 0
+            ? `; \`recordChat\` answered an error ${formatSpread(errors)} times a run (sent again)`
+            : ''),
         ...Object.keys(SCRIPT_NAMES).map((s) => timed(burst[s]!)),
       ]);
     }
@@ -101,8 +106,29 @@ export function render(results: Results): string {
         'against the same sandbox in the same run: _naive_ one call per lookup and record; _careful_ per chat, the ' +
         'owner cached, one query and one composite; _careful bulk_ a batch job with IN queries five to a composite ' +
         'and sObject Collections level by level. Times run until every chat is synced (the product) or written.',
-      about((c ?? b ?? k).provenance, (c ?? b ?? k).runs),
       table(header, rows),
+      [c && ['burst', c], b && ['backfill', b], k && ['console', k]]
+        .filter((x): x is [string, Results] => Boolean(x))
+        .map(([name, section]) => `${name}: ${about(section.provenance, section.runs)}`)
+        .join('<br>\n'),
+    );
+  }
+  const cli = results.backfillCli;
+  if (cli) {
+    out.push(
+      '**Backfill CLI at scale** (`bench:backfill-cli`): the real `cx-salesforce backfill` process under GNU time. ' +
+        'Checking a file (`--dry-run`) streams and parses every line; sending goes to the service over HTTP ' +
+        "(`--no-wait`, the workers off: the service's intake, not the sync). The peak memory does not grow with " +
+        'the file.',
+      about(cli.provenance, cli.runs),
+      table(
+        ['run', 'lines', 'file MiB', 'peak RSS MiB', 'seconds', 'lines/s'],
+        cli.rows.map((r: Record<string, string | number>) =>
+          ['run', 'lines', 'file MiB', 'peak RSS MiB', 'seconds', 'lines/s'].map((k) =>
+            typeof r[k] === 'number' ? r[k].toLocaleString('en-US') : String(r[k]),
+          ),
+        ),
+      ),
     );
   }
   for (const [key, t] of Object.entries(results).filter(([key]) => key.startsWith('throughput'))) {
