@@ -101,7 +101,7 @@ async function syncedCount(org: BenchOrg, prefix: string): Promise<number> {
 
 /**
  * `chats` new visitors' chats recorded at the same moment; measured until every one is synced. A mutation that
- * fails is sent again after a second, as an integrator's client would; `errors` counts those failures.
+ * fails is sent again after a second (up to 10 times), as an integrator's client would; `errors` counts those failures.
  */
 export async function productBurst(
   org: BenchOrg,
@@ -117,7 +117,7 @@ export async function productBurst(
         });
       } catch (error) {
         errors++;
-        if (attempt === 3) throw error;
+        if (attempt === 10) throw error;
         await new Promise((resolve) => setTimeout(resolve, 1000));
       }
     }

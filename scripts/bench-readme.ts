@@ -155,6 +155,7 @@ export function render(results: Results): string {
             `${formatSpread(t.mutationP50Ms)} / ${formatSpread(t.mutationP99Ms)}`,
             `${formatSpread(t.toSyncedP50Ms)} / ${formatSpread(t.toSyncedP99Ms)}`,
             formatSpread(t.recorded),
+            t.errors ? formatSpread(t.errors) : '',
             formatSpread(t.synced),
             formatSpread(t.tasks),
             formatSpread(t.apiCalls),
