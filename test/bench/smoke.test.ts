@@ -16,7 +16,7 @@ function bench(file: string, ...args: string[]): any {
   const run = spawnSync(process.execPath, ['--import', 'tsx', `bench/${file}`, ...args, '--out', out], {
     cwd: root,
     encoding: 'utf8',
-    timeout: 150_000,
+    timeout: 240_000,
   });
   expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
   const results = JSON.parse(readFileSync(out, 'utf8'));
@@ -45,7 +45,7 @@ describe('benchmarks, short form', () => {
     expect(burst.careful.calls.median).toBe(41); // 2 a chat, and the owner once
     expect(burst.carefulBulk.calls.median).toBe(3); // owner + Leads in one composite, Leads, Tasks
     expect(c.targetsMet).toBe(true);
-  }, 150_000);
+  }, 240_000);
 
   it('backfill: every chat synced; the product beside baselines that ran', () => {
     const b = bench('backfill.ts', '--short');
