@@ -226,6 +226,7 @@ function progressBar(stream: NodeJS.WritableStream, total: number): SingleBar {
     format: '{bar} {percentage}% | {value}/{total} chats | {speed} chats/s | ETA {eta_formatted} | {line}',
     etaBuffer: 50,
     hideCursor: true,
+    noTTYOutput: true, // the caller passes a stream only when it is a terminal (and tests pass their own)
     barsize: 30,
   });
   bar.start(total, 0, { line: '', speed: 0 });
