@@ -38,6 +38,8 @@ export interface Provenance {
   date: string;
   machine: { cores: number; cpu: string; memoryGiB: number; node: string; postgres: string };
   short: boolean;
+  /** The machine's 1-minute load average when the bench started: other work on it slows every timing. */
+  loadAverage?: number;
 }
 
 export async function provenance(short: boolean): Promise<Provenance> {
@@ -70,13 +72,15 @@ export async function provenance(short: boolean): Promise<Provenance> {
       postgres,
     },
     short,
+    loadAverage: Math.round(os.loadavg()[0]! * 10) / 10,
   };
 }
 
 export function printProvenance(p: Provenance): void {
   const m = p.machine;
   console.log(
-    `commit ${p.commit}, ${p.date}; ${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB, Node ${m.node}, PostgreSQL ${m.postgres}`,
+    `commit ${p.commit}, ${p.date}; ${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB, Node ${m.node}, ` +
+      `PostgreSQL ${m.postgres}; load average ${p.loadAverage}`,
   );
 }
 

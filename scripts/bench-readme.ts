@@ -30,7 +30,9 @@ function about(p: Provenance, runs: number): string {
   const m = p.machine;
   return (
     `_Median (min–max) of ${runs} runs; commit \`${p.commit}\`, ${p.date.slice(0, 10)}, ${m.cores} cores, ` +
-    `${m.memoryGiB} GiB, Node ${m.node}, PostgreSQL ${m.postgres}._`
+    `${m.memoryGiB} GiB, Node ${m.node}, PostgreSQL ${m.postgres}` +
+    (p.loadAverage === undefined ? '' : `; load average ${p.loadAverage} at the start`) +
+    '._'
   );
 }
 
