@@ -29,7 +29,7 @@ function table(header: string[], rows: string[][]): string {
 function about(p: Provenance, runs: number): string {
   const m = p.machine;
   return (
-    `_Median (min–max) of ${runs} runs; commit \`${p.commit}\`, ${p.date.slice(0, 10)}, ${m.cores} cores, ` +
+    `_${runs === 1 ? 'One run' : `Median (min–max) of ${runs} runs`}; commit \`${p.commit}\`, ${p.date.slice(0, 10)}, ${m.cores} cores, ` +
     `${m.memoryGiB} GiB, Node ${m.node}, PostgreSQL ${m.postgres}` +
     (p.loadAverage === undefined ? '' : `; load average ${p.loadAverage} at the start`) +
     '._'
@@ -147,6 +147,7 @@ export function render(results: Results): string {
           'mutation p50 / p99 ms',
           'to SYNCED p50 / p99 ms',
           'recorded',
+          'errors',
           'synced',
           'Tasks',
           'API calls',
