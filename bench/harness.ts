@@ -39,6 +39,7 @@ export async function startBenchOrg(
     PUBLIC_BASE_URL: 'http://127.0.0.1:9',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
     DEMO: '0',
+    SALESFORCE_ALLOWED_HOSTS: sandbox.url,
   });
   const app = await createApp(config, { sync: { pollingIntervalSeconds: 0.5, ...options.sync } });
   await sandbox.control.createConnectedApp({
