@@ -34,6 +34,7 @@ interface Subrequest {
 export async function executeInCollections(
   conn: Connection,
   groups: TaggedStep[][],
+  beforeSend: () => Promise<void> = async () => {},
 ): Promise<Map<string, StepOutcome[]>> {
   const outcomes = new Map<string, StepOutcome[]>();
   const made = new Map<string, string>();
@@ -55,6 +56,7 @@ export async function executeInCollections(
       );
     const subrequests = toSubrequests(conn.version, ready, resolve);
     for (const chunk of packSubrequests(subrequests)) {
+      await beforeSend();
       const response = await conn.requestPost<{
         compositeResponse: Array<{ body: unknown; httpStatusCode: number }>;
       }>(

@@ -26,6 +26,7 @@ interface CompositeResponse {
 export async function executeInComposites(
   conn: Connection,
   groups: TaggedStep[][],
+  beforeSend: () => Promise<void> = async () => {},
 ): Promise<Map<string, StepOutcome[]>> {
   const outcomes = new Map<string, StepOutcome[]>();
   // Ids made by earlier composites, for a plan too large for one (its later steps refer to them by value).
@@ -52,6 +53,7 @@ export async function executeInComposites(
       sent.push(tagged);
     }
     if (compositeRequest.length === 0) continue;
+    await beforeSend();
     // allOrNone false: each chat's result is its own; a step that depends on a failed one answers PROCESSING_HALTED.
     const response = await conn.requestPost<CompositeResponse>(
       '/composite',

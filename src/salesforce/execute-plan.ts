@@ -8,12 +8,15 @@ import type { StepOutcome, TaggedStep } from './step-outcome.ts';
 
 export type { StepOutcome, TaggedStep } from './step-outcome.ts';
 
+/** `beforeSend` runs before each request leaves: a plan may take several requests (levels, chunks), and whoever
+ *  recovers from a crash needs to know when the last one was sent. */
 export async function executeSteps(
   conn: Connection,
   groups: TaggedStep[][],
+  beforeSend: () => Promise<void> = async () => {},
 ): Promise<Map<string, StepOutcome[]>> {
   const steps = groups.reduce((sum, group) => sum + group.length, 0);
   return steps <= MAX_SUBREQUESTS_PER_COMPOSITE
-    ? executeInComposites(conn, groups)
-    : executeInCollections(conn, groups);
+    ? executeInComposites(conn, groups, beforeSend)
+    : executeInCollections(conn, groups, beforeSend);
 }

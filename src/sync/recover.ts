@@ -8,12 +8,16 @@ import type { Prisma } from '../db/open.ts';
 import type { CxEvent } from '../mapping/event.ts';
 import { type DmlPlan, type LookupResults, type ManualAction, planEvent } from '../mapping/index.ts';
 import { soqlString } from '../mapping/soql.ts';
-import { createQueryLoader } from '../salesforce/query-loader.ts';
+import { createQueryLoader, type SalesforceRecord } from '../salesforce/query-loader.ts';
 import { type OpenRecord, saveObject } from './ledger.ts';
 import type { ActiveMapping } from './mapping-versions.ts';
 
 // Clock skew between us and the org, and the time the lost call took.
 const SLACK_MS = 5 * 60 * 1000;
+/** How long the org may still be carrying out a write after its sender died or gave up. Looking earlier can miss a
+ *  Task the lost write is about to make, write it again, and end with two (a restart picks a killed worker's chats
+ *  up within seconds, while the org may still be working through its last request). */
+export const SETTLE_MS = 10_000;
 
 const PARENT_FIELD: Record<string, string> = { Task: 'WhoId', Case: 'ContactId' };
 /** The link fields of a Task/Case that may name a record the same write created, and the ledger key of each. */
@@ -49,6 +53,9 @@ export async function recoverLostWrites<T extends Planned>(
 ): Promise<T[]> {
   const uncertain = planned.filter(({ record }) => record.inflightAt);
   if (uncertain.length === 0) return planned;
+  const youngest = Math.max(...uncertain.map(({ record }) => record.inflightAt!.getTime()));
+  const wait = youngest + SETTLE_MS - Date.now();
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
   const loader = createQueryLoader(conn);
   const searches = uncertain.flatMap((item) =>
     item.plan.steps.flatMap((step) => {
@@ -61,9 +68,8 @@ export async function recoverLostWrites<T extends Planned>(
         .replace(/\.\d+Z$/, 'Z');
       const conditions = [`Subject = ${soqlString(subject)}`, `CreatedDate >= ${since}`];
       if (typeof parent === 'string') conditions.push(`${PARENT_FIELD[step.object]} = ${soqlString(parent)}`);
-      // Several chats of one visitor share Subject and parent: take any candidate no other chat owns. Should two
-      // lost Tasks trade places, the update planned next rewrites each with its own chat's content.
-      const select = ['Id', ...new Set(LINKS[step.object]!.map((l) => l.field))].join(', ');
+      // Several chats of one visitor share Subject and parent: the Description tells whose a candidate is.
+      const select = ['Id', 'Description', ...new Set(LINKS[step.object]!.map((l) => l.field))].join(', ');
       const soql = `SELECT ${select} FROM ${step.object} WHERE ${conditions.join(' AND ')} ORDER BY CreatedDate LIMIT 10`;
       return [{ item, step, found: loader.load(soql) }];
     }),
@@ -78,8 +84,10 @@ export async function recoverLostWrites<T extends Planned>(
       select: { salesforceId: true },
     });
     const ownedIds = new Set(owned.map((o) => o.salesforceId));
-    const id = candidates.find((candidate) => !ownedIds.has(candidate) && !taken.has(candidate));
-    if (!id || step.op !== 'create') continue;
+    const free = rows.filter((row) => !ownedIds.has(row.Id!) && !taken.has(row.Id!));
+    const row = await ownCandidate(prisma, item.record, step, free);
+    if (!row || step.op !== 'create') continue;
+    const id = row.Id!;
     taken.add(id);
     await saveObject(
       prisma,
@@ -88,7 +96,7 @@ export async function recoverLostWrites<T extends Planned>(
       null,
     );
     item.lookups.known = { ...item.lookups.known, [step.object === 'Task' ? 'taskId' : 'caseId']: id };
-    await adoptParents(prisma, item, step, rows.find((row) => row.Id === id) ?? {});
+    await adoptParents(prisma, item, step, row);
     adopted.add(item);
   }
   return planned.map((item) =>
@@ -96,6 +104,34 @@ export async function recoverLostWrites<T extends Planned>(
       ? { ...item, plan: planEvent(mapping.compiled, item.event, item.lookups, { action: item.action }) }
       : item,
   );
+}
+
+/**
+ * The candidate that is this chat's lost Task/Case. One whose Description is the one planned now is: a retry plans
+ * the same content. Any other is this chat's only when no other chat of the visitor is uncertain too (every chat
+ * whose write is settled owns its records); otherwise it may be that chat's lost write, and taking it would leave
+ * this chat's own to be written again: a duplicate once the other write lands.
+ */
+async function ownCandidate(
+  prisma: Prisma,
+  record: OpenRecord,
+  step: Extract<DmlPlan['steps'][number], { op: 'create' }>,
+  free: SalesforceRecord[],
+): Promise<SalesforceRecord | undefined> {
+  const description = step.fields.Description;
+  const same = free.find((row) => typeof description === 'string' && row.Description === description);
+  if (same || free.length === 0) return same;
+  const others = record.visitorKey
+    ? await prisma.syncRecord.count({
+        where: {
+          tenantId: record.tenantId,
+          visitorKey: record.visitorKey,
+          id: { not: record.id },
+          inflightAt: { not: null },
+        },
+      })
+    : 0;
+  return others === 0 ? free[0] : undefined;
 }
 
 /** The records the lost write created along with the Task/Case (the plan's creates its links referred to), as the

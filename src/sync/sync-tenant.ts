@@ -170,16 +170,20 @@ async function syncRound(
   }
   if (toWrite.length === 0) return verdicts;
 
-  // From here until the outcomes are stored, a crash leaves the result unknown: the next attempt looks first.
-  await prisma.syncRecord.updateMany({
-    where: { id: { in: toWrite.map((p) => p.record.id) } },
-    data: { inflightAt: new Date() },
-  });
+  // From the first request until the outcomes are stored, a crash leaves the result unknown: the next attempt looks
+  // first. Set (committed) before each request leaves, so it tells when the latest went (recover.ts lets it settle).
+  const markInflight = async () => {
+    await prisma.syncRecord.updateMany({
+      where: { id: { in: toWrite.map((p) => p.record.id) } },
+      data: { inflightAt: new Date() },
+    });
+  };
   let outcomes: Map<string, StepOutcome[]>;
   try {
     outcomes = await executeSteps(
       session.conn,
       toWrite.map(({ record, plan }) => plan.steps.map((step) => ({ tag: record.id, step }))),
+      markInflight,
     );
   } catch (error) {
     return [
