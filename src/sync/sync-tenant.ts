@@ -57,6 +57,8 @@ export interface TenantSyncDeps {
   budget: ApiBudget;
   /** How long a chat deferred for the API budget waits before the budget is looked at again. */
   budgetRecheckSeconds: number;
+  /** The org could not be reached at all: a failure of the tenant, not of these chats. */
+  unreachable?: (records: OpenRecord[], error: { code: string; message: string }) => Promise<void>;
 }
 
 export interface Session {
@@ -134,9 +136,10 @@ async function syncRound(
   );
   if (records.length === 0) return verdicts;
 
+  // Claimed (RUNNING, attempt counted) by the service before the batch; here only the mapping is noted.
   await prisma.syncRecord.updateMany({
     where: { id: { in: records.map((r) => r.id) } },
-    data: { status: 'RUNNING', attempts: { increment: 1 }, mappingVersionId: mapping.version.id },
+    data: { mappingVersionId: mapping.version.id },
   });
 
   let plans: Planned[];
@@ -155,7 +158,7 @@ async function syncRound(
     if (item.plan.ambiguous) verdicts.push(await reviewAmbiguity(deps, item.record, item.plan.ambiguous));
     else if (item.plan.steps.length > 0) toWrite.push(item);
     else {
-      await markSynced(prisma, item.record, 'SKIPPED', item.leaveOpen);
+      await markSynced(prisma, item.record, 'skipped', item.leaveOpen);
       verdicts.push({ record: item.record, result: 'skipped' });
     }
   }
@@ -335,13 +338,13 @@ async function recordOutcomes(
   }
   if (failures.length === 0) {
     if (held) {
-      await markSynced(prisma, record, 'PENDING', leaveOpen);
+      await markSynced(prisma, record, 'actionDone', leaveOpen);
       await waitForBudget(deps, [record], heldReason(held, usage));
       return { record, result: 'deferred' };
     }
     if (leaveOpen.length > 0) {
       // Another action waits: this one is done, the next pass plans that one.
-      await markSynced(prisma, record, 'RUNNING', leaveOpen);
+      await markSynced(prisma, record, 'actionDone', leaveOpen);
       return { record, result: 'replan' };
     }
     await markSynced(prisma, record);

@@ -150,7 +150,7 @@ export interface Published {
  * line. Throws MappingInvalidError with every problem.
  */
 export async function publishAs(
-  { prisma, viewer }: Context,
+  { prisma, viewer, services }: Context,
   yaml: string,
   audit: { action: string; details?: Record<string, unknown> },
 ): Promise<Published> {
@@ -170,6 +170,8 @@ export async function publishAs(
       details: { version: mappingVersion.version, hash: mappingVersion.hash, ...audit.details },
     },
   });
+  // Chats that waited for a mapping that compiles go on at once.
+  await services.sync.mappingPublished(tenantId);
   return { mappingVersion, created: true, warnings };
 }
 
