@@ -46,8 +46,8 @@ export interface SyncOptions {
   wakeSeconds?: number;
   /** How often the sweeper looks for due chats. @default 2 */
   sweepIntervalSeconds?: number;
-  /** A tenant whose mapping does not compile is looked at again after this long (and at once on publish).
-   *  @default 60 */
+  /** A tenant whose mapping does not compile is looked at again after this long (and at once on publish); an org
+   *  that cannot be reached, with backoff up to this long. @default 60 */
   blockedRecheckSeconds?: number;
 }
 
@@ -382,7 +382,7 @@ export class SyncService {
     if (unreachableTenant) {
       const streak = (this.unreachable.get(unreachableTenant) ?? 0) + 1;
       this.unreachable.set(unreachableTenant, streak);
-      seconds = backoffSeconds(streak);
+      seconds = Math.min(seconds, backoffSeconds(streak));
     }
     await transition(this.workerPrisma, ids, {
       type: 'tenantBlocked',
