@@ -6,6 +6,7 @@ import { authenticate } from './auth/authenticate.ts';
 import { AuthError } from './auth/viewer.ts';
 import { withNonEmptySelect } from './db/non-empty-select.ts';
 import type { Database } from './db/open.ts';
+import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from './db/unavailable.ts';
 import type { Context } from './graphql/context.ts';
 import { useQueryLimits } from './graphql/plugins/use-query-limits.ts';
 import { useRequestLog } from './graphql/plugins/use-request-log.ts';
@@ -42,6 +43,16 @@ export function buildYoga(deps: { db: Database; services: Services; log: Logger;
         while (isGraphQLError(thrown) && thrown.originalError) thrown = thrown.originalError;
         // A GraphQLError was thrown on purpose (auth, validation) and says what to fix; anything else is a bug.
         if (isGraphQLError(thrown)) return error as GraphQLError;
+        // Overload or an outage of the database: the same request may succeed shortly; say so, with when.
+        if (isDatabaseUnavailable(thrown)) {
+          log.warn({ err: thrown }, 'database unavailable');
+          return new GraphQLError('The service is busy or its database is unavailable; retry shortly.', {
+            extensions: {
+              code: 'SERVICE_UNAVAILABLE',
+              http: { status: 503, headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) } },
+            },
+          });
+        }
         log.error({ err: thrown }, 'unexpected error');
         return new GraphQLError(message, { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
       },

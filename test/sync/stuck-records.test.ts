@@ -107,12 +107,13 @@ describe('tenant-level failures', () => {
   it('Salesforce unreachable: chats show RETRYING with the network code and a next time, spend no attempt, and sync once it is back', async () => {
     await org.sandbox.control.setFaults({ dropConnections: 10_000 });
     const recorded = await org.recordChat(chat('sf-down', 'down@example.com'));
-    const down = await until(recorded.id, (r) => r.status === 'RETRYING');
+    // jsforce itself retries a dropped connection 5 times (about 16 s) before the call fails.
+    const down = await until(recorded.id, (r) => r.status === 'RETRYING', 40);
     expect(down).toMatchObject({ status: 'RETRYING', lastErrorCode: 'ECONNRESET', attempts: 0 });
     expect(down.nextAttemptAt).not.toBeNull();
     expect(down.lastError).toMatch(/could not be reached/);
     // Still down a few attempts later: waiting, never dead-lettered.
-    await new Promise((resolve) => setTimeout(resolve, 4000));
+    await new Promise((resolve) => setTimeout(resolve, 1000));
     expect((await view(recorded.id)).status).toMatch(/RETRYING|RUNNING/);
 
     await org.sandbox.control.setFaults({ dropConnections: 0 });
