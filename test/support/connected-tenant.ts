@@ -114,10 +114,10 @@ export type SyncRecordView = {
 const CLIENT = { clientId: 'cloudcx-test-app', clientSecret: 'cloudcx-test-secret' };
 
 export async function startConnectedTenant(
-  options: { sync?: SyncOptions; slug?: string; env?: Record<string, string> } = {},
+  options: { sync?: SyncOptions; slug?: string; env?: Record<string, string>; databaseUrl?: string } = {},
 ): Promise<ConnectedTenant> {
   const sandbox = await startSandbox({ autoApprove: true });
-  const service = await startService(options.env, { sync: options.sync });
+  const service = await startService(options.env, { sync: options.sync, databaseUrl: options.databaseUrl });
   const callbackUrl = `${service.url}/api/v2.0/integration/app/callback/api/salesforce`;
   await sandbox.control.createConnectedApp({ ...CLIENT, callbackUrls: [callbackUrl] });
   await service
