@@ -9,6 +9,7 @@ import type { Logger } from '../log.ts';
 import type { CxEvent } from '../mapping/event.ts';
 import type { ManualAction } from '../mapping/plan.ts';
 import { ACTION_PREFIX } from './ledger.ts';
+import { checkStorage, type StorageLimits } from './limits.ts';
 import { enqueueOptions, type SqlExecutor, SYNC_QUEUE, type SyncJob } from './queue.ts';
 import { DEFAULT_TIMING, type Timing, transition } from './state.ts';
 import { normalizeVisitorKey } from './visitor-key.ts';
@@ -26,6 +27,7 @@ export interface IngestDeps {
   /** The connection pool the job is inserted through (the API's, not the workers'). */
   sql?: SqlExecutor;
   timing?: Timing;
+  limits?: StorageLimits;
 }
 
 export async function ingestEvent(
@@ -36,6 +38,12 @@ export async function ingestEvent(
   const timing = deps.timing ?? DEFAULT_TIMING;
   const dedupeKey = input.eventId ? `id:${input.eventId}` : `sha256:${hashEvent(event)}`;
   const visitorKey = normalizeVisitorKey(event.visitor);
+  const payload = JSON.stringify(event);
+  await checkStorage(
+    deps.prisma,
+    { tenantId, sourceKind, event, bytes: Buffer.byteLength(payload) },
+    deps.limits,
+  );
   // INSERT … ON CONFLICT for both rows: concurrent first events of one chat find one record, repeats add nothing.
   const rows = await deps.prisma.$queryRaw<Array<{ id: string; visitorKey: string | null; stored: number }>>`
     WITH record AS (
@@ -46,7 +54,7 @@ export async function ingestEvent(
       RETURNING "id", "visitorKey"
     ), event AS (
       INSERT INTO "SyncEvent" ("id", "syncRecordId", "kind", "dedupeKey", "payload")
-      SELECT ${randomId()}, record."id", ${event.kind}, ${dedupeKey}, ${JSON.stringify(event)}::jsonb FROM record
+      SELECT ${randomId()}, record."id", ${event.kind}, ${dedupeKey}, ${payload}::jsonb FROM record
       ON CONFLICT ("syncRecordId", "dedupeKey") DO NOTHING
       RETURNING "id"
     )

@@ -11,6 +11,7 @@ import { ConnectionUnavailableError, type SalesforceConnections } from '../sales
 import { ApiBudget, DEFAULT_BUDGET_RECHECK_SECONDS } from './api-budget.ts';
 import { ingestAction, ingestEvent } from './ingest.ts';
 import { linkVisitor, loadOpenRecords, type OpenRecord } from './ledger.ts';
+import { LIMITS, MAX_LOAD_BYTES, type StorageLimits } from './limits.ts';
 import { activeMapping, MappingInvalidError } from './mapping-versions.ts';
 import { OwnerCache } from './owner-cache.ts';
 import { enqueueOptions, SYNC_QUEUE, type SyncJob, startQueue } from './queue.ts';
@@ -46,6 +47,8 @@ export interface SyncOptions {
   wakeSeconds?: number;
   /** How often the sweeper looks for due chats. @default 2 */
   sweepIntervalSeconds?: number;
+  /** Storage limits per chat and tenant (see LIMITS). */
+  limits?: Partial<StorageLimits>;
   /** A tenant whose mapping does not compile is looked at again after this long (and at once on publish); an org
    *  that cannot be reached, with backoff up to this long. @default 60 */
   blockedRecheckSeconds?: number;
@@ -106,6 +109,7 @@ export class SyncService {
       log: this.log,
       sql: { executeSql: this.db.executeSql },
       timing: this.timing,
+      limits: { ...LIMITS, ...this.options.limits },
     };
   }
 
@@ -311,7 +315,14 @@ export class SyncService {
     return free;
   }
 
+  /** A tenant's keys in groups whose chats' events fit in MAX_LOAD_BYTES together (a larger chat alone), worked
+   *  one group after another: the worker's memory is bounded whatever the chats hold. */
   private async syncTenant(tenantId: string, keys: string[]): Promise<void> {
+    for (const group of await groupByBytes(this.workerPrisma, tenantId, keys))
+      await this.syncGroup(tenantId, group);
+  }
+
+  private async syncGroup(tenantId: string, keys: string[]): Promise<void> {
     const prisma = this.workerPrisma;
     const records = await this.claim(await loadOpenRecords(prisma, tenantId, keys));
     if (records.length === 0) return;
@@ -390,6 +401,35 @@ export class SyncService {
       until: new Date(Date.now() + seconds * 1000),
     });
   }
+}
+
+async function groupByBytes(prisma: Prisma, tenantId: string, keys: string[]): Promise<string[][]> {
+  const recordIds = keys.filter((k) => k.startsWith('record:')).map((k) => k.slice('record:'.length));
+  const visitorKeys = keys.filter((k) => !k.startsWith('record:'));
+  const list = (values: string[]) => PrismaNamespace.join(values.length > 0 ? values : ['']);
+  const sizes = await prisma.$queryRaw<Array<{ key: string; bytes: bigint }>>`
+    SELECT coalesce(r."visitorKey", 'record:' || r."id") AS "key", sum(pg_column_size(e."payload"))::bigint AS "bytes"
+      FROM "SyncRecord" r JOIN "SyncEvent" e ON e."syncRecordId" = r."id"
+     WHERE r."tenantId" = ${tenantId}
+       AND (r."visitorKey" IN (${list(visitorKeys)}) OR r."id" IN (${list(recordIds)}))
+       AND (r."status" IN ('PENDING', 'RETRYING', 'RUNNING') OR e."appliedAt" IS NULL)
+     GROUP BY 1`;
+  const bytesOf = new Map(sizes.map((row) => [row.key, Number(row.bytes)]));
+  const groups: string[][] = [];
+  let current: string[] = [];
+  let total = 0;
+  for (const key of keys) {
+    const bytes = bytesOf.get(key) ?? 0;
+    if (current.length > 0 && total + bytes > MAX_LOAD_BYTES) {
+      groups.push(current);
+      current = [];
+      total = 0;
+    }
+    current.push(key);
+    total += bytes;
+  }
+  if (current.length > 0) groups.push(current);
+  return groups;
 }
 
 function mappingMessage(error: MappingInvalidError): string {
