@@ -174,6 +174,10 @@ export async function markSynced(
       data: { candidates: PrismaNamespace.DbNull, inflightAt: null },
     }),
     transitionQuery(prisma, [record.id], { type: outcome }),
+    // An event that arrived during the write: the chat is open again, with a time, whatever becomes of its job.
+    transitionQuery(prisma, [record.id], { type: 'eventArrived' }, undefined, {
+      events: { some: { appliedAt: null, id: { notIn: leaveOpen } } },
+    }),
   ]);
 }
 

@@ -186,14 +186,17 @@ export function transitionQuery(
   ids: string[],
   event: SyncEvent,
   timing: Timing = DEFAULT_TIMING,
+  /** Only records that also match this. */
+  only: PrismaNamespace.SyncRecordWhereInput = {},
 ) {
   const data = changes(event, timing);
   const from = TRANSITIONS[event.type];
   const now = new Date();
-  let where: PrismaNamespace.SyncRecordWhereInput = { id: { in: ids }, status: { in: [...from] } };
+  let where: PrismaNamespace.SyncRecordWhereInput = { ...only, id: { in: ids }, status: { in: [...from] } };
   // A running record is only taken over once its lease ran out.
   if (event.type === 'claim')
     where = {
+      ...only,
       id: { in: ids },
       OR: [
         { status: { in: from.filter((s) => s !== 'RUNNING') } },
