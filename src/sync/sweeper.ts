@@ -61,7 +61,10 @@ export async function sweep(deps: SweepDeps): Promise<number> {
     deps,
     [...jobs.keys()].filter((key) => !live.has(key)),
   );
-  for (const job of jobs.values()) await deps.boss.send(SYNC_QUEUE, job as object, enqueueOptions(job));
+  // One statement for every job; a visitor that already has one waiting keeps it (stately: ON CONFLICT DO NOTHING).
+  await deps.boss.insert(
+    [...jobs].map(([singletonKey, job]) => ({ name: SYNC_QUEUE, data: job, singletonKey })),
+  );
   deps.log.debug({ records: due.length, jobs: jobs.size }, 'sweeper woke records');
   return due.length;
 }
