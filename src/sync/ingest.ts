@@ -8,6 +8,7 @@ import type { SourceKind, SyncRecord } from '../generated/prisma/client.ts';
 import type { Logger } from '../log.ts';
 import type { CxEvent } from '../mapping/event.ts';
 import type { ManualAction } from '../mapping/plan.ts';
+import { type StoredAttachment, splitAttachments } from './attachments.ts';
 import { ACTION_PREFIX } from './ledger.ts';
 import { checkStorage, type StorageLimits } from './limits.ts';
 import { enqueueOptions, type SqlExecutor, SYNC_QUEUE, type SyncJob } from './queue.ts';
@@ -38,10 +39,14 @@ export async function ingestEvent(
   const timing = deps.timing ?? DEFAULT_TIMING;
   const dedupeKey = input.eventId ? `id:${input.eventId}` : `sha256:${hashEvent(event)}`;
   const visitorKey = normalizeVisitorKey(event.visitor);
-  const payload = JSON.stringify(event);
+  // Files apart from the event: the event stays small to load; a file is read only to upload it.
+  const { stored, files } = splitAttachments(event);
+  const payload = JSON.stringify(stored);
+  const fileBytes =
+    (stored.attachments as unknown as StoredAttachment[] | undefined)?.reduce((n, a) => n + a.size, 0) ?? 0;
   await checkStorage(
     deps.prisma,
-    { tenantId, sourceKind, event, bytes: Buffer.byteLength(payload) },
+    { tenantId, sourceKind, event, bytes: Buffer.byteLength(payload) + fileBytes },
     deps.limits,
   );
   // INSERT … ON CONFLICT for both rows: concurrent first events of one chat find one record, repeats add nothing.
@@ -57,6 +62,15 @@ export async function ingestEvent(
       SELECT ${randomId()}, record."id", ${event.kind}, ${dedupeKey}, ${payload}::jsonb FROM record
       ON CONFLICT ("syncRecordId", "dedupeKey") DO NOTHING
       RETURNING "id"
+    ), file AS (
+      -- Only with a new event (joined on its row); a later file of the same name replaces the earlier one.
+      INSERT INTO "SyncAttachment" ("id", "syncRecordId", "name", "contentType", "size", "data")
+      SELECT gen_random_uuid()::text, record."id", f."name", f."contentType", length(decode(f."base64", 'base64')),
+             decode(f."base64", 'base64')
+        FROM record, event, jsonb_to_recordset(${JSON.stringify(files)}::jsonb)
+             AS f("name" text, "contentType" text, "base64" text)
+      ON CONFLICT ("syncRecordId", "name") DO UPDATE
+        SET "data" = EXCLUDED."data", "size" = EXCLUDED."size", "contentType" = EXCLUDED."contentType"
     )
     SELECT record."id", record."visitorKey", (SELECT count(*) FROM event)::int AS "stored" FROM record`;
   const row = rows[0]!;

@@ -4,6 +4,7 @@ import { Prisma as PrismaNamespace } from '../generated/prisma/client.ts';
 import type { CxEvent } from '../mapping/event.ts';
 import type { LookupResults } from '../mapping/lookups.ts';
 import type { ManualAction } from '../mapping/plan.ts';
+import { withAttachmentRefs } from './attachments.ts';
 import { OPEN_STATUSES, transitionQuery } from './state.ts';
 
 /** Objects a visitor can be linked to; their ids are remembered per visitor key. */
@@ -212,5 +213,5 @@ function mergeSeen(before: VisitorSeen | null, now: VisitorSeen): VisitorSeen {
 export function eventsOf(record: OpenRecord): CxEvent[] {
   return record.events
     .filter((event) => !event.kind.startsWith(ACTION_PREFIX))
-    .map((event) => event.payload as unknown as CxEvent);
+    .map((event) => withAttachmentRefs(event.payload as unknown as CxEvent));
 }

@@ -18,7 +18,7 @@ export const LIMITS: StorageLimits = {
   attachmentsPerChat: 50,
   /** Bytes a chat's events hold, attachments included (as stored). */
   bytesPerChat: 100 * 1024 * 1024,
-  /** Bytes of a tenant's events not yet synced: a tenant whose org is away cannot fill the database. */
+  /** Bytes of files of a tenant's chats not yet synced: a tenant whose org is away cannot fill the database. */
   pendingBytesPerTenant: 2 * 1024 * 1024 * 1024,
 };
 
@@ -46,10 +46,11 @@ export async function checkStorage(
 ): Promise<void> {
   const { tenantId, sourceKind, event } = input;
   const [chat] = await prisma.$queryRaw<Array<{ events: number; bytes: bigint; attachments: number }>>`
-    SELECT count(e."id")::int AS "events",
-           coalesce(sum(pg_column_size(e."payload")), 0)::bigint AS "bytes",
-           coalesce(sum(jsonb_array_length(coalesce(e."payload"->'attachments', '[]'::jsonb))), 0)::int AS "attachments"
-      FROM "SyncRecord" r JOIN "SyncEvent" e ON e."syncRecordId" = r."id"
+    SELECT (SELECT count(*) FROM "SyncEvent" e WHERE e."syncRecordId" = r."id")::int AS "events",
+           ((SELECT coalesce(sum(pg_column_size(e."payload")), 0) FROM "SyncEvent" e WHERE e."syncRecordId" = r."id")
+            + (SELECT coalesce(sum(a."size"), 0) FROM "SyncAttachment" a WHERE a."syncRecordId" = r."id"))::bigint AS "bytes",
+           (SELECT count(*) FROM "SyncAttachment" a WHERE a."syncRecordId" = r."id")::int AS "attachments"
+      FROM "SyncRecord" r
      WHERE r."tenantId" = ${tenantId} AND r."sourceKind" = ${sourceKind}::"SourceKind" AND r."sourceId" = ${event.id}`;
   const held = {
     events: chat?.events ?? 0,
@@ -75,9 +76,9 @@ export async function checkStorage(
   // Only events that carry files can be large: the tenant-wide sum is asked for those alone.
   if (attachments === 0) return;
   const [tenant] = await prisma.$queryRaw<Array<{ bytes: bigint }>>`
-    SELECT coalesce(sum(pg_column_size(e."payload")), 0)::bigint AS "bytes"
-      FROM "SyncRecord" r JOIN "SyncEvent" e ON e."syncRecordId" = r."id"
-     WHERE r."tenantId" = ${tenantId} AND e."appliedAt" IS NULL`;
+    SELECT coalesce(sum(a."size"), 0)::bigint AS "bytes"
+      FROM "SyncRecord" r JOIN "SyncAttachment" a ON a."syncRecordId" = r."id"
+     WHERE r."tenantId" = ${tenantId} AND r."status" NOT IN ('SYNCED', 'SKIPPED', 'DEAD')`;
   if (Number(tenant?.bytes ?? 0) + input.bytes > limits.pendingBytesPerTenant)
     throw new StorageLimitError(
       `The tenant's chats waiting to be synced hold at most ${limits.pendingBytesPerTenant / MB / 1024} GB; try again once they are synced.`,

@@ -408,11 +408,13 @@ async function groupByBytes(prisma: Prisma, tenantId: string, keys: string[]): P
   const visitorKeys = keys.filter((k) => !k.startsWith('record:'));
   const list = (values: string[]) => PrismaNamespace.join(values.length > 0 ? values : ['']);
   const sizes = await prisma.$queryRaw<Array<{ key: string; bytes: bigint }>>`
-    SELECT coalesce(r."visitorKey", 'record:' || r."id") AS "key", sum(pg_column_size(e."payload"))::bigint AS "bytes"
-      FROM "SyncRecord" r JOIN "SyncEvent" e ON e."syncRecordId" = r."id"
+    SELECT coalesce(r."visitorKey", 'record:' || r."id") AS "key",
+           sum((SELECT coalesce(sum(pg_column_size(e."payload")), 0) FROM "SyncEvent" e WHERE e."syncRecordId" = r."id")
+             + (SELECT coalesce(sum(a."size"), 0) FROM "SyncAttachment" a WHERE a."syncRecordId" = r."id"))::bigint AS "bytes"
+      FROM "SyncRecord" r
      WHERE r."tenantId" = ${tenantId}
        AND (r."visitorKey" IN (${list(visitorKeys)}) OR r."id" IN (${list(recordIds)}))
-       AND (r."status" IN ('PENDING', 'RETRYING', 'RUNNING') OR e."appliedAt" IS NULL)
+       AND r."status" IN ('PENDING', 'RETRYING', 'RUNNING')
      GROUP BY 1`;
   const bytesOf = new Map(sizes.map((row) => [row.key, Number(row.bytes)]));
   const groups: string[][] = [];

@@ -21,6 +21,7 @@ import {
   budgetState,
   isLowPriority,
 } from './api-budget.ts';
+import { loadAttachmentData } from './attachments.ts';
 import { currentUsage, heldReason, waitForBudget } from './budget-wait.ts';
 import { foldEvents } from './fold-events.ts';
 import {
@@ -179,9 +180,14 @@ async function syncRound(
   });
   let outcomes: Map<string, StepOutcome[]>;
   try {
+    // The files' bytes are read now, for the chats written in this call only.
+    const steps = await loadAttachmentData(
+      prisma,
+      toWrite.map(({ record, plan }) => ({ recordId: record.id, plan })),
+    );
     outcomes = await executeSteps(
       session.conn,
-      toWrite.map(({ record, plan }) => plan.steps.map((step) => ({ tag: record.id, step }))),
+      toWrite.map(({ record }, i) => steps[i]!.map((step) => ({ tag: record.id, step }))),
     );
   } catch (error) {
     return [
