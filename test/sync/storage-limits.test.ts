@@ -75,6 +75,19 @@ describe('storage limits per chat', () => {
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
     expect(status).toBe('SYNCED');
+    // The files are stored apart: the events a worker loads name them, without their bytes.
+    const where = { syncRecord: { sourceId: 'big-files' } };
+    const events = await prisma.syncEvent.findMany({ where });
+    expect(events.some((e) => JSON.stringify(e.payload).includes('"base64"'))).toBe(false);
+    const files = await prisma.syncAttachment.findMany({ where, select: { size: true } });
+    expect(files.map((f) => f.size)).toEqual(answers.filter((a) => a === 'accepted').map(() => MB));
+    // Uploaded whole.
+    const versions = await org.sandbox.control.records('ContentVersion');
+    expect(
+      versions
+        .filter((v) => /^f\d\.bin$/.test(String(v.Title)))
+        .map((v) => Buffer.from(String(v.VersionData), 'base64').length),
+    ).toEqual(files.map(() => MB));
   });
 
   it('refuses events past the chat limit', async () => {
