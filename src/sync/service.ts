@@ -62,7 +62,8 @@ export class SyncService {
   /** Consecutive calls that could not reach a tenant's org: its chats look again with growing backoff. */
   private readonly unreachable = new Map<string, number>();
   private stopping = false;
-  private wakeUp?: () => void;
+  /** Sleeping loops, woken at once by stop(). */
+  private readonly sleepers = new Set<() => void>();
   private loops: Promise<void>[] = [];
 
   private constructor(
@@ -202,7 +203,7 @@ export class SyncService {
   /** Stops fetching and sweeping, lets the batch in hand finish, then stops the queue. */
   async stop(): Promise<void> {
     this.stopping = true;
-    this.wakeUp?.();
+    for (const wake of this.sleepers) wake();
     await Promise.all(this.loops);
     await Promise.all(this.resuming);
     await this.boss.stop({ graceful: true, wait: true, timeout: 10_000 });
@@ -216,16 +217,13 @@ export class SyncService {
   private pause(seconds: number): Promise<void> {
     if (this.stopping) return Promise.resolve();
     return new Promise((resolve) => {
-      const timer = setTimeout(done, seconds * 1000);
-      const previous = this.wakeUp;
-      function done() {
+      const wake = () => {
         clearTimeout(timer);
+        this.sleepers.delete(wake);
         resolve();
-      }
-      this.wakeUp = () => {
-        previous?.();
-        done();
       };
+      const timer = setTimeout(wake, seconds * 1000);
+      this.sleepers.add(wake);
     });
   }
 
