@@ -193,8 +193,9 @@ async function syncRound(
   } catch (error) {
     return [
       ...verdicts,
+      // Writes were sent: whatever cut the call, these chats' attempt counts (an unreachable org shows in reads).
       ...(await failAll(
-        deps,
+        { ...deps, unreachable: undefined },
         session,
         toWrite.map((p) => p.record),
         error,
