@@ -8,7 +8,8 @@ import type { Logger } from '../log.ts';
 import type { CxEvent } from '../mapping/event.ts';
 import type { ManualAction } from '../mapping/plan.ts';
 import { ConnectionUnavailableError, type SalesforceConnections } from '../salesforce/connections.ts';
-import { ApiBudget, DEFAULT_BUDGET_RECHECK_SECONDS } from './api-budget.ts';
+import { ApiBudget, budgetState, DEFAULT_BUDGET_RECHECK_SECONDS } from './api-budget.ts';
+import { currentUsage } from './budget-wait.ts';
 import { ingestAction, ingestEvent } from './ingest.ts';
 import { linkVisitor, loadOpenRecords, type OpenRecord } from './ledger.ts';
 import { LIMITS, MAX_LOAD_BYTES, type StorageLimits } from './limits.ts';
@@ -313,6 +314,32 @@ export class SyncService {
     return free;
   }
 
+  /** Chats that only wait for the API budget, looked at again while it is still spent: they stay PENDING with
+   *  their reason and a new time, without being claimed (nothing would be written). */
+  private async stillOverBudget(tenantId: string, records: OpenRecord[]): Promise<boolean> {
+    const waiting = (r: OpenRecord) => r.status === 'PENDING' && r.lastErrorCode === BUDGET_WAIT_CODE;
+    if (records.length === 0 || !records.every(waiting)) return false;
+    const recheck = this.options.budgetRecheckSeconds ?? DEFAULT_BUDGET_RECHECK_SECONDS;
+    let usage: Awaited<ReturnType<typeof currentUsage>>;
+    try {
+      const session = await this.connections.forTenant(tenantId);
+      usage = await currentUsage(
+        { prisma: this.workerPrisma, log: this.log, budget: this.budget, budgetRecheckSeconds: recheck },
+        { tenantId, conn: session.conn },
+      );
+    } catch {
+      return false; // the normal path says what is wrong
+    }
+    if (budgetState(usage) !== 'ALL_DEFERRED') return false;
+    await transition(
+      this.workerPrisma,
+      records.map((r) => r.id),
+      { type: 'budgetWait', until: new Date(Date.now() + recheck * 1000) },
+      this.timing,
+    );
+    return true;
+  }
+
   /** A tenant's keys in groups whose chats' events fit in MAX_LOAD_BYTES together (a larger chat alone), worked
    *  one group after another: the worker's memory is bounded whatever the chats hold. */
   private async syncTenant(tenantId: string, keys: string[]): Promise<void> {
@@ -322,7 +349,9 @@ export class SyncService {
 
   private async syncGroup(tenantId: string, keys: string[]): Promise<void> {
     const prisma = this.workerPrisma;
-    const records = await this.claim(await loadOpenRecords(prisma, tenantId, keys));
+    const loaded = await loadOpenRecords(prisma, tenantId, keys);
+    if (await this.stillOverBudget(tenantId, loaded)) return;
+    const records = await this.claim(loaded);
     if (records.length === 0) return;
     const ids = records.map((r) => r.id);
     const heartbeat = setInterval(
