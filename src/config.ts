@@ -12,6 +12,8 @@ export interface Config {
   encryptionKey?: string;
   jwt: { secret?: string; publicKeyPem?: string; jwksUrl?: string; issuer?: string; audience?: string };
   salesforceApiVersion: string;
+  /** Origins besides Salesforce's own domains that may act as a Salesforce login or API host (src/salesforce/endpoints.ts). */
+  salesforceAllowedOrigins: string[];
   logLevel: string;
   /** Starts the local Salesforce sandbox and a demo tenant (the quickstart). */
   demo: boolean;
@@ -60,10 +62,30 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       audience: env.JWT_AUDIENCE || undefined,
     },
     salesforceApiVersion: env.SALESFORCE_API_VERSION ?? '62.0',
+    salesforceAllowedOrigins: allowedOrigins(env.SALESFORCE_ALLOWED_HOSTS),
     logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'silent' : 'info'),
     demo,
     sandboxPort: Number(env.SANDBOX_PORT ?? port + 1),
     syncJobExpireSeconds: env.SYNC_JOB_EXPIRE_SECONDS ? Number(env.SYNC_JOB_EXPIRE_SECONDS) : undefined,
     nodeEnv: env.NODE_ENV ?? 'development',
   };
+}
+
+/** SALESFORCE_ALLOWED_HOSTS: origins separated by commas or spaces; a bare host name means https. */
+function allowedOrigins(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .map((entry) => {
+      let url: URL | undefined;
+      try {
+        url = new URL(/^[a-z]+:\/\//i.test(entry) ? entry : `https://${entry}`);
+      } catch {}
+      if (!url || !/^https?:$/.test(url.protocol) || url.pathname !== '/' || url.search || url.username) {
+        throw new ConfigError(
+          `SALESFORCE_ALLOWED_HOSTS: "${entry}" is not an origin such as https://sf-proxy.example or http://127.0.0.1:4001`,
+        );
+      }
+      return url.origin;
+    });
 }
