@@ -3,22 +3,29 @@ import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import { createYoga, type Plugin, useReadinessCheck } from 'graphql-yoga';
 import { authenticate } from './auth/authenticate.ts';
-import { AuthError } from './auth/viewer.ts';
 import { withNonEmptySelect } from './db/non-empty-select.ts';
 import type { Database } from './db/open.ts';
 import type { Context } from './graphql/context.ts';
+import { badUserInput } from './graphql/global-ids.ts';
+import { authenticatedViewer, notAuthenticated, useAuthentication } from './graphql/plugins/use-authentication.ts';
+import { useDocumentLimits } from './graphql/plugins/use-document-limits.ts';
 import { useQueryLimits } from './graphql/plugins/use-query-limits.ts';
 import { useRequestLog } from './graphql/plugins/use-request-log.ts';
+import { useSchemaPrivacy } from './graphql/plugins/use-schema-privacy.ts';
 import { schema } from './graphql/schema.ts';
 import type { Logger } from './log.ts';
 import type { Services } from './services.ts';
 
-/** Larger bodies are refused with 413 before they are read whole. Batching stays off (Yoga's default). */
+/**
+ * Larger bodies are refused with 413: from Content-Length before authentication, else while being read. Only
+ * authenticated callers have their body read at all. Batching stays off (Yoga's default).
+ */
 export const MAX_REQUEST_BODY_BYTES = 48 * 1024 * 1024;
 
 export function buildYoga(deps: { db: Database; services: Services; log: Logger; routes?: Plugin[] }) {
   const { db, services, log } = deps;
   const prisma = withNonEmptySelect(db.prisma);
+  const { exposure } = services.config;
   return createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -26,10 +33,12 @@ export function buildYoga(deps: { db: Database; services: Services; log: Logger;
     landingPage: false,
     // One attachment at the 25 MB cap is 33.3 MB as base64: it must reach recordChat's checks, which name the field.
     maxRequestBodySize: MAX_REQUEST_BODY_BYTES,
-    graphiql: {
+    graphiql: exposure.graphiql && {
       title: 'CloudCX Salesforce connector',
       defaultQuery: '{ viewer { role tenant { slug name } } }',
     },
+    // Closed unless CORS_ORIGINS lists the browser origins allowed (Yoga's default reflects any origin).
+    cors: exposure.corsOrigins.length > 0 && { origin: exposure.corsOrigins, credentials: true },
     logging: {
       debug: (...args) => log.debug(args.map(String).join(' ')),
       info: (...args) => log.info(args.map(String).join(' ')),
@@ -42,30 +51,31 @@ export function buildYoga(deps: { db: Database; services: Services; log: Logger;
         while (isGraphQLError(thrown) && thrown.originalError) thrown = thrown.originalError;
         // A GraphQLError was thrown on purpose (auth, validation) and says what to fix; anything else is a bug.
         if (isGraphQLError(thrown)) return error as GraphQLError;
+        // Pothos refuses a malformed cursor, id or page argument: the caller's mistake, said as one.
+        if (thrown instanceof Error && thrown.name === 'PothosValidationError')
+          return badUserInput(
+            /cursor/i.test(thrown.message)
+              ? 'The cursor is not one this API returned: pass pageInfo.endCursor (or an edge cursor) unchanged.'
+              : thrown.message,
+          );
         log.error({ err: thrown }, 'unexpected error');
         return new GraphQLError(message, { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
       },
     },
-    context: async ({ request }): Promise<Context> => {
+    context: ({ request }): Context => {
+      const viewer = authenticatedViewer(request);
+      if (!viewer) throw notAuthenticated();
       const requestId = request.headers.get('x-request-id') ?? randomUUID();
-      try {
-        const viewer = await authenticate(request.headers.get('authorization'), {
-          prisma: db.prisma,
-          verifyJwt: services.verifyJwt,
-        });
-        return { viewer, prisma, db, services, log, requestId };
-      } catch (error) {
-        if (!(error instanceof AuthError)) throw error;
-        throw new GraphQLError(error.message, {
-          extensions: {
-            code: 'UNAUTHENTICATED',
-            reason: error.code,
-            http: { status: 401, headers: { 'WWW-Authenticate': 'Bearer' } },
-          },
-        });
-      }
+      return { viewer, prisma, db, services, log, requestId };
     },
     plugins: [
+      useAuthentication({
+        maxBodyBytes: MAX_REQUEST_BODY_BYTES,
+        authenticate: (authorization) =>
+          authenticate(authorization, { prisma: db.prisma, verifyJwt: services.verifyJwt }),
+      }),
+      useDocumentLimits(),
+      useSchemaPrivacy({ introspection: exposure.introspection }),
       useReadinessCheck({
         endpoint: '/readyz',
         check: async () => {
