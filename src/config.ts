@@ -86,7 +86,8 @@ function readExposure(env: NodeJS.ProcessEnv): Config['exposure'] {
   const flag = (name: string) => {
     const value = env[name];
     if (value === undefined || value === '') return !production;
-    if (!['0', '1', 'true', 'false'].includes(value)) throw new ConfigError(`${name} must be 1 or 0, got "${value}"`);
+    if (!['0', '1', 'true', 'false'].includes(value))
+      throw new ConfigError(`${name} must be 1 or 0, got "${value}"`);
     return value === '1' || value === 'true';
   };
   const corsOrigins = (env.CORS_ORIGINS ?? '')
@@ -95,6 +96,8 @@ function readExposure(env: NodeJS.ProcessEnv): Config['exposure'] {
     .filter(Boolean);
   for (const origin of corsOrigins)
     if (!/^https?:\/\/[^/\s]+$/.test(origin))
-      throw new ConfigError(`CORS_ORIGINS must list origins such as https://app.example.com, got "${origin}"`);
+      throw new ConfigError(
+        `CORS_ORIGINS must list origins such as https://app.example.com, got "${origin}"`,
+      );
   return { graphiql: flag('GRAPHIQL'), introspection: flag('INTROSPECTION'), corsOrigins };
 }

@@ -7,7 +7,11 @@ import { withNonEmptySelect } from './db/non-empty-select.ts';
 import type { Database } from './db/open.ts';
 import type { Context } from './graphql/context.ts';
 import { badUserInput } from './graphql/global-ids.ts';
-import { authenticatedViewer, notAuthenticated, useAuthentication } from './graphql/plugins/use-authentication.ts';
+import {
+  authenticatedViewer,
+  notAuthenticated,
+  useAuthentication,
+} from './graphql/plugins/use-authentication.ts';
 import { useDocumentLimits } from './graphql/plugins/use-document-limits.ts';
 import { useQueryLimits } from './graphql/plugins/use-query-limits.ts';
 import { useRequestLog } from './graphql/plugins/use-request-log.ts';

@@ -15,7 +15,8 @@ export function decodeGlobalId(globalID: string): { typename: string; id: string
   const colon = text.indexOf(':');
   const typename = text.slice(0, colon);
   const id = text.slice(colon + 1);
-  const roundTrips = Buffer.from(text, 'utf8').toString('base64').replace(/=+$/, '') === globalID.replace(/=+$/, '');
+  const roundTrips =
+    Buffer.from(text, 'utf8').toString('base64').replace(/=+$/, '') === globalID.replace(/=+$/, '');
   if (colon < 1 || !id || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(typename) || !roundTrips) {
     throw badUserInput(
       `"${clip(globalID)}" is not an id of this API: pass an \`id\` field exactly as a query returned it.`,

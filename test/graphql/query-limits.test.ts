@@ -191,7 +191,12 @@ describe('the service', () => {
     const response = await post('x'.repeat(MAX_REQUEST_BODY_BYTES + 1));
     expect(response.status).toBe(413);
     expect(await response.json()).toMatchObject({
-      errors: [{ message: 'The request body is larger than 48 MB.', extensions: { code: 'REQUEST_ENTITY_TOO_LARGE' } }],
+      errors: [
+        {
+          message: 'The request body is larger than 48 MB.',
+          extensions: { code: 'REQUEST_ENTITY_TOO_LARGE' },
+        },
+      ],
     });
   });
 

@@ -94,7 +94,9 @@ describe('authenticated, before parsing', () => {
     const answer = await post(gql(`{ ${'a '.repeat(40_000)}}`), keys.INTEGRATION);
     expect(answer.status).toBe(400);
     expect(code(answer)).toBe('TOO_MANY_TOKENS');
-    expect(answer.errors?.[0]?.message).toBe('The document has more than 5000 tokens; parsing stopped there.');
+    expect(answer.errors?.[0]?.message).toBe(
+      'The document has more than 5000 tokens; parsing stopped there.',
+    );
     expect(answer.ms).toBeLessThan(FAST_MS);
   });
 

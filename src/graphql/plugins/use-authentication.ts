@@ -29,7 +29,11 @@ export function useAuthentication(options: AuthenticationOptions): Plugin {
       const length = request.headers.get('content-length');
       if (length !== null && /^\d+$/.test(length) && Number(length) > options.maxBodyBytes) {
         endResponse(
-          errorResponse(413, 'REQUEST_ENTITY_TOO_LARGE', `The request body is larger than ${mb(options.maxBodyBytes)}.`),
+          errorResponse(
+            413,
+            'REQUEST_ENTITY_TOO_LARGE',
+            `The request body is larger than ${mb(options.maxBodyBytes)}.`,
+          ),
         );
         return;
       }
@@ -38,7 +42,13 @@ export function useAuthentication(options: AuthenticationOptions): Plugin {
       } catch (error) {
         if (!(error instanceof AuthError)) throw error;
         endResponse(
-          errorResponse(401, 'UNAUTHENTICATED', error.message, { reason: error.code }, { 'WWW-Authenticate': 'Bearer' }),
+          errorResponse(
+            401,
+            'UNAUTHENTICATED',
+            error.message,
+            { reason: error.code },
+            { 'WWW-Authenticate': 'Bearer' },
+          ),
         );
       }
     },

@@ -98,7 +98,9 @@ function listOver(value: unknown, max: number): { path: string; length: number }
     const [item, path] = stack.pop()!;
     if (Array.isArray(item)) {
       if (item.length > max) return { path: path || '(root)', length: item.length };
-      item.forEach((child, index) => stack.push([child, `${path}[${index}]`]));
+      item.forEach((child, index) => {
+        stack.push([child, `${path}[${index}]`]);
+      });
     } else if (item && typeof item === 'object') {
       for (const [key, child] of Object.entries(item)) stack.push([child, path ? `${path}.${key}` : key]);
     }
