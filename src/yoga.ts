@@ -44,10 +44,10 @@ export function buildYoga(deps: { db: Database; services: Services; log: Logger;
     // Closed unless CORS_ORIGINS lists the browser origins allowed (Yoga's default reflects any origin).
     cors: exposure.corsOrigins.length > 0 && { origin: exposure.corsOrigins, credentials: true },
     logging: {
-      debug: (...args) => log.debug(args.map(String).join(' ')),
-      info: (...args) => log.info(args.map(String).join(' ')),
-      warn: (...args) => log.warn(args.map(String).join(' ')),
-      error: (...args) => log.error(args.map(String).join(' ')),
+      debug: (...args) => log.debug(args.map(forLog).join(' ')),
+      info: (...args) => log.info(args.map(forLog).join(' ')),
+      warn: (...args) => log.warn(args.map(forLog).join(' ')),
+      error: (...args) => log.error(args.map(forLog).join(' ')),
     },
     maskedErrors: {
       maskError(error, message) {
@@ -96,4 +96,14 @@ export function buildYoga(deps: { db: Database; services: Services; log: Logger;
 // Not `instanceof`: graphql is loaded both as ESM and as CommonJS by the libraries, so two GraphQLError classes exist.
 function isGraphQLError(value: unknown): value is GraphQLError {
   return value instanceof Error && value.name === 'GraphQLError';
+}
+
+/**
+ * Yoga's own log arguments, without request data: a GraphQLError prints the query text around its location (and a
+ * secret written inline there), and messages quote argument values. Errors are logged in full once, by maskError.
+ */
+function forLog(arg: unknown): string {
+  if (!(arg instanceof Error)) return String(arg);
+  const code = (arg as { extensions?: { code?: unknown } }).extensions?.code;
+  return `${arg.name}${typeof code === 'string' ? ` ${code}` : ''}`;
 }

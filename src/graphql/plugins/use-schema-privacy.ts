@@ -1,7 +1,7 @@
 // Keeps the schema private where it should be (production, unless INTROSPECTION=1): introspection is refused, and
 // the "Did you mean …?" hints that graphql-js adds to validation and variable errors, which spell out field, type and
 // enum names one guess at a time, are cut from every message.
-import { GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
+import { type FieldNode, GraphQLError, type ValidationContext } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 
 const SUGGESTION = /\s*Did you mean [^?]*\?/g;
@@ -11,7 +11,7 @@ export function useSchemaPrivacy(options: { introspection: boolean }): Plugin {
   if (options.introspection) return {};
   return {
     onValidate({ addValidationRule }) {
-      addValidationRule(NoSchemaIntrospectionCustomRule);
+      addValidationRule(NoIntrospectionRule);
     },
     onResultProcess({ result, setResult }) {
       if (!result || typeof result !== 'object' || Symbol.asyncIterator in result) return;
@@ -20,6 +20,29 @@ export function useSchemaPrivacy(options: { introspection: boolean }): Plugin {
       const strip = (r: (typeof results)[number]) =>
         r.errors ? { ...r, errors: r.errors.map(withoutSuggestion) } : r;
       setResult(Array.isArray(result) ? results.map(strip) : strip(results[0]!));
+    },
+  };
+}
+
+/**
+ * Refuses `__schema` and `__type`, the only ways into introspection (`__typename` stays). By field name, not by
+ * graphql's NoSchemaIntrospectionCustomRule: that one tests types with `instanceof`, and graphql is loaded both as
+ * ESM and as CommonJS here, so it would throw (development) or see nothing (production). Named: Yoga caches
+ * validation by rule names.
+ */
+function NoIntrospectionRule(context: ValidationContext) {
+  return {
+    Field(node: FieldNode) {
+      if (node.name.value !== '__schema' && node.name.value !== '__type') return;
+      context.reportError(
+        new GraphQLError(
+          `Introspection is off here: "${node.name.value}" is not allowed (INTROSPECTION=1 enables it).`,
+          {
+            nodes: [node],
+            extensions: { code: 'INTROSPECTION_DISABLED' },
+          },
+        ),
+      );
     },
   };
 }
