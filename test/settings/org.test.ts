@@ -101,7 +101,7 @@ describe('planChat against the org', () => {
       const result = await service.client(key).request(PlanChat, { event });
       if (result.planChat.__typename !== 'QueryPlanChatSuccess') throw new Error(result.planChat.__typename);
       const lookup = result.planChat.data.lookups.find((l) => l.key === 'identify:Lead:lead-by-email');
-      return (lookup?.records as Array<Record<string, unknown>>)[0]!;
+      return (lookup!.records as Array<Record<string, unknown>>)[0]!;
     };
     expect(Object.keys(await rowOf(acme.keys.AGENT)).sort()).toEqual([
       'Company',
