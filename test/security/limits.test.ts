@@ -1,6 +1,7 @@
 // Limits before work: each attack of the outside probe (issue 16) replayed against the real service on a port. Every
 // one is refused with a coded error in well under a second, before the work it asked for, and the service answers
 // normally right after.
+import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startService, type TestService } from '../support/service.ts';
@@ -133,5 +134,132 @@ describe('authenticated, before parsing', () => {
     expect(many.status).toBe(400);
     expect(code(many)).toBe('TOO_MANY_TOKENS');
     expect(many.ms).toBeLessThan(FAST_MS);
+  });
+});
+
+describe('mapping inputs: bounded in size and in work', () => {
+  const sales = readFileSync(new URL('../../mappings/defaults/sales.yaml', import.meta.url), 'utf8');
+  const chat = { chatId: 'limits-chat', event: 'ENDED', visitor: { name: 'Ada', email: 'ada@example.com' } };
+  const planDraft = (mapping: string, key = keys.ADMIN) =>
+    post(
+      gql(
+        `query Plan($mapping: String, $event: RecordChatInput!) {
+          planChat(mapping: $mapping, event: $event) {
+            __typename
+            ... on QueryPlanChatSuccess { data { plan } }
+            ... on MappingInvalidError { diagnostics { code message path } }
+            ... on InvalidInputError { message field }
+          }
+        }`,
+        { mapping, event: chat },
+      ),
+      key,
+    );
+
+  it('nested Liquid loops in every template: the plan is made within its render budget', async () => {
+    const loops =
+      '{% for a in (1..1000) %}{% for b in (1..1000) %}{% for c in (1..1000) %}x{% endfor %}{% endfor %}{% endfor %}';
+    const draft = sales
+      .replaceAll('{{ chat.id }}', `{{ chat.id }}${loops}`)
+      .replace('Chat with {{', `${loops}Chat with {{`);
+    const answer = await planDraft(draft);
+    const result = (
+      answer.data as { planChat: { __typename: string; data: { plan: { skipped: unknown[] } } } }
+    ).planChat;
+    expect(result.__typename).toBe('QueryPlanChatSuccess');
+    expect(JSON.stringify(result.data.plan.skipped)).toContain('template render limit exceeded');
+    expect(answer.ms).toBeLessThan(FAST_MS);
+  });
+
+  it('{% liquid include %} (and render, layout) in a draft: a template-syntax diagnostic, not a 500', async () => {
+    const draft = sales.replace('Chat with {{', "{% liquid include 'secrets' %}Chat with {{");
+    const answer = await planDraft(draft);
+    expect(answer.data).toEqual({
+      planChat: {
+        __typename: 'MappingInvalidError',
+        diagnostics: [
+          {
+            code: 'template-syntax',
+            message: 'template: tag "include" is not allowed in mapping templates',
+            path: 'objects.Task.Subject.template',
+          },
+        ],
+      },
+    });
+  });
+
+  it('25,000 unknown keys (244 KB): every one reported, in linear time', async () => {
+    const draft =
+      sales + Array.from({ length: 25_000 }, (_, i) => `k${String(i).padStart(5, '0')}: 1\n`).join('');
+    const answer = await planDraft(draft);
+    const result = (answer.data as { planChat: { __typename: string; diagnostics: unknown[] } }).planChat;
+    expect(result.__typename).toBe('MappingInvalidError');
+    expect(result.diagnostics).toHaveLength(25_000);
+    expect(answer.ms).toBeLessThan(FAST_MS * 2);
+  });
+
+  it('a 46 MB draft for diffMapping: refused by size at once, naming the field', async () => {
+    const huge = `${'x'.repeat(47)}\n`.repeat(1_000_000);
+    const answer = await post(
+      gql(
+        'query D($yaml: String) { diffMapping(yaml: $yaml) { __typename ... on InvalidInputError { message field } } }',
+        {
+          yaml: huge,
+        },
+      ),
+      keys.ADMIN,
+    );
+    expect(answer.data).toEqual({
+      diffMapping: {
+        __typename: 'InvalidInputError',
+        field: 'yaml',
+        message: 'The mapping is larger than 256 KB.',
+      },
+    });
+    expect(answer.ms).toBeLessThan(FAST_MS * 2);
+  });
+
+  it('a draft of 100,000 lines at the size limit: diffed without a stack overflow', async () => {
+    const lines = Array.from({ length: 100_000 }, (_, i) => String(i % 10)).join('\n');
+    const answer = await post(
+      gql(
+        'query D($yaml: String) { diffMapping(yaml: $yaml) { __typename ... on QueryDiffMappingSuccess { data { added } } } }',
+        {
+          yaml: lines,
+        },
+      ),
+      keys.ADMIN,
+    );
+    expect(answer.data).toMatchObject({ diffMapping: { data: { added: 100_000 } } });
+    expect(answer.ms).toBeLessThan(FAST_MS * 2);
+  });
+});
+
+describe('rate limits on expensive fields, per credential', () => {
+  it('planChat past its burst: RATE_LIMITED (429) with the seconds to wait; another credential is not held back', async () => {
+    const { keys: own } = await service.createTenant('limits-rate');
+    const plan = (key: string) =>
+      post(gql('query { planChat(event: { chatId: "r", event: ENDED, visitor: {} }) { __typename } }'), key);
+    const answers = [];
+    for (let i = 0; i < 21; i++) answers.push(await plan(own.AGENT));
+    expect(answers.slice(0, 20).every((a) => a.status === 200)).toBe(true);
+    const limited = answers[20]!;
+    expect(limited.status).toBe(429);
+    expect(limited.errors?.[0]).toMatchObject({
+      message: 'Too many planChat calls: at most 60 a minute per credential (20 at once). Try again in 1 s.',
+      extensions: { code: 'RATE_LIMITED', retryAfterSeconds: 1 },
+    });
+    expect((await plan(own.ADMIN)).status).toBe(200);
+  });
+
+  it('salesforceApiUsage(refresh: true): twice, then once a minute per tenant', async () => {
+    const { keys: own } = await service.createTenant('limits-refresh');
+    const refresh = () => post(gql('{ salesforceApiUsage(refresh: true) { used } }'), own.ADMIN);
+    // Not connected: each call says so (one token spent), then the tenant waits.
+    expect(code(await refresh())).toBe('SALESFORCE_UNAVAILABLE');
+    expect(code(await refresh())).toBe('SALESFORCE_UNAVAILABLE');
+    const third = await refresh();
+    expect(third.status).toBe(429);
+    expect(third.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfterSeconds: 60 });
   });
 });
