@@ -56,12 +56,8 @@ export function buildYoga(deps: { db: Database; services: Services; log: Logger;
         // A GraphQLError was thrown on purpose (auth, validation) and says what to fix; anything else is a bug.
         if (isGraphQLError(thrown)) return error as GraphQLError;
         // Pothos refuses a malformed cursor, id or page argument: the caller's mistake, said as one.
-        if (thrown instanceof Error && thrown.name === 'PothosValidationError')
-          return badUserInput(
-            /cursor/i.test(thrown.message)
-              ? 'The cursor is not one this API returned: pass pageInfo.endCursor (or an edge cursor) unchanged.'
-              : thrown.message,
-          );
+        const refusal = pothosInputRefusal(thrown);
+        if (refusal) return badUserInput(refusal);
         log.error({ err: thrown }, 'unexpected error');
         return new GraphQLError(message, { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
       },
@@ -106,4 +102,13 @@ function forLog(arg: unknown): string {
   if (!(arg instanceof Error)) return String(arg);
   const code = (arg as { extensions?: { code?: unknown } }).extensions?.code;
   return `${arg.name}${typeof code === 'string' ? ` ${code}` : ''}`;
+}
+
+/** What to tell the caller when Pothos refused their cursor, id or page size; undefined for anything else. */
+function pothosInputRefusal(thrown: unknown): string | undefined {
+  if (!(thrown instanceof Error) || thrown.name !== 'PothosValidationError') return undefined;
+  if (/cursor/i.test(thrown.message))
+    return 'The cursor is not one this API returned: pass pageInfo.endCursor (or an edge cursor) unchanged.';
+  if (/^(Invalid global ID|ID: .* is not of type|Argument ")/.test(thrown.message)) return thrown.message;
+  return undefined;
 }
