@@ -9,7 +9,8 @@ const { values } = parseArgs({
     host: { type: 'string', default: '127.0.0.1' },
     data: { type: 'string' },
     'auto-approve': { type: 'boolean', default: false },
-    'api-version': { type: 'string', default: '62.0' },
+    // The newest version served; omitted, the current release (CURRENT_VERSION in rest.ts).
+    'api-version': { type: 'string' },
   },
 });
 

@@ -108,14 +108,20 @@ const table: Record<string, { allowed: Role[]; query: string; variant?: string }
     {
       allowed: ['ADMIN'],
       query:
-        'mutation { saveSalesforceCustomConfiguration(input: { clientId: "x", clientSecret: "y", loginUrl: "https://login.salesforce.com" }) { __typename } }',
+        'mutation { saveSalesforceCustomConfiguration(input: { clientId: "x", clientSecret: "y", loginUrl: "http://127.0.0.1:9" }) { __typename } }',
     },
   ],
   'Mutation.setSystemSalesforceApp': [
     {
       allowed: ['SYSTEM'],
       query:
-        'mutation { setSystemSalesforceApp(input: { clientId: "x", clientSecret: "y", loginUrl: "https://login.salesforce.com" }) { __typename } }',
+        'mutation { setSystemSalesforceApp(input: { clientId: "x", clientSecret: "y", loginUrl: "http://127.0.0.1:9" }) { __typename } }',
+    },
+  ],
+  'Mutation.setTenantCloudcxId': [
+    {
+      allowed: ['SYSTEM'],
+      query: `mutation { setTenantCloudcxId(tenantId: "${MISSING_ID}", cloudcxTenantId: "cx-1") { __typename } }`,
     },
   ],
   'Mutation.startSalesforceConnection': [
