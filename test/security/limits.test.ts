@@ -35,13 +35,13 @@ async function post(body: string, credential?: string): Promise<Answer> {
   return { status: response.status, ms: performance.now() - started, ...json };
 }
 
-const gql = (query: string, variables?: unknown) => JSON.stringify({ query, variables });
+const requestBody = (query: string, variables?: unknown) => JSON.stringify({ query, variables });
 const code = (answer: Answer) => answer.errors?.[0]?.extensions?.code;
 /** Generous for a loaded 2-core machine; the attacks took 5 to 180 s before. */
 const FAST_MS = 1_500;
 
 async function stillServes() {
-  const answer = await post(gql('{ viewer { role } }'), keys.AGENT);
+  const answer = await post(requestBody('{ viewer { role } }'), keys.AGENT);
   expect(answer.data).toEqual({ viewer: { role: 'AGENT' } });
 }
 
@@ -58,7 +58,10 @@ describe('before authentication', () => {
   });
 
   it('a wrong key with a large body: 401, and the answer says nothing about the schema', async () => {
-    const answer = await post(gql(`{ viewr { rol } ${' '.repeat(1_000_000)}}`), 'cxsf_000000000000_nope');
+    const answer = await post(
+      requestBody(`{ viewr { rol } ${' '.repeat(1_000_000)}}`),
+      'cxsf_000000000000_nope',
+    );
     expect(answer.status).toBe(401);
     expect(JSON.stringify(answer.errors)).not.toMatch(/Did you mean|viewer|Cannot query/);
     expect(answer.ms).toBeLessThan(FAST_MS);
@@ -84,7 +87,7 @@ describe('before authentication', () => {
 
 describe('authenticated, before parsing', () => {
   it('a 20 MB document: 413 DOCUMENT_TOO_LARGE, unparsed', async () => {
-    const answer = await post(gql(`{ ${'a '.repeat(10_000_000)}}`), keys.INTEGRATION);
+    const answer = await post(requestBody(`{ ${'a '.repeat(10_000_000)}}`), keys.INTEGRATION);
     expect(answer.status).toBe(413);
     expect(code(answer)).toBe('DOCUMENT_TOO_LARGE');
     expect(answer.ms).toBeLessThan(FAST_MS * 2);
@@ -92,7 +95,7 @@ describe('authenticated, before parsing', () => {
   });
 
   it('a document of 40,000 tokens within the size limit: 400 TOO_MANY_TOKENS, parsing stopped', async () => {
-    const answer = await post(gql(`{ ${'a '.repeat(40_000)}}`), keys.INTEGRATION);
+    const answer = await post(requestBody(`{ ${'a '.repeat(40_000)}}`), keys.INTEGRATION);
     expect(answer.status).toBe(400);
     expect(code(answer)).toBe('TOO_MANY_TOKENS');
     expect(answer.errors?.[0]?.message).toBe(
@@ -104,7 +107,7 @@ describe('authenticated, before parsing', () => {
   it('nodes(ids:) with 200,000 ids in a variable: 400 LIST_TOO_LONG naming the variable', async () => {
     const ids = Array.from({ length: 200_000 }, (_, i) => `U3luY1JlY29yZDo${i}`);
     const answer = await post(
-      gql('query Many($ids: [ID!]!) { nodes(ids: $ids) { id } }', { ids }),
+      requestBody('query Many($ids: [ID!]!) { nodes(ids: $ids) { id } }', { ids }),
       keys.INTEGRATION,
     );
     expect(answer.status).toBe(400);
@@ -118,7 +121,7 @@ describe('authenticated, before parsing', () => {
   it('nodes(ids:) with more ids than a page (100): refused, saying the limit', async () => {
     const ids = Array.from({ length: 101 }, (_, i) => Buffer.from(`SyncRecord:${i}`).toString('base64'));
     const answer = await post(
-      gql('query Many($ids: [ID!]!) { nodes(ids: $ids) { id } }', { ids }),
+      requestBody('query Many($ids: [ID!]!) { nodes(ids: $ids) { id } }', { ids }),
       keys.INTEGRATION,
     );
     expect(code(answer)).toBe('LIST_TOO_LONG');
@@ -127,10 +130,10 @@ describe('authenticated, before parsing', () => {
 
   it('aliases inside __schema are counted: 400 TOO_MANY_ALIASES (2,000 of them stop at the token limit first)', async () => {
     const aliases = (n: number) => Array.from({ length: n }, (_, i) => `t${i}: types { name }`).join(' ');
-    const some = await post(gql(`{ __schema { ${aliases(21)} } }`), keys.INTEGRATION);
+    const some = await post(requestBody(`{ __schema { ${aliases(21)} } }`), keys.INTEGRATION);
     expect(some.status).toBe(400);
     expect(code(some)).toBe('TOO_MANY_ALIASES');
-    const many = await post(gql(`{ __schema { ${aliases(2_000)} } }`), keys.INTEGRATION);
+    const many = await post(requestBody(`{ __schema { ${aliases(2_000)} } }`), keys.INTEGRATION);
     expect(many.status).toBe(400);
     expect(code(many)).toBe('TOO_MANY_TOKENS');
     expect(many.ms).toBeLessThan(FAST_MS);
@@ -142,7 +145,7 @@ describe('mapping inputs: bounded in size and in work', () => {
   const chat = { chatId: 'limits-chat', event: 'ENDED', visitor: { name: 'Ada', email: 'ada@example.com' } };
   const planDraft = (mapping: string, key = keys.ADMIN) =>
     post(
-      gql(
+      requestBody(
         `query Plan($mapping: String, $event: RecordChatInput!) {
           planChat(mapping: $mapping, event: $event) {
             __typename
@@ -202,7 +205,7 @@ describe('mapping inputs: bounded in size and in work', () => {
   it('a 46 MB draft for diffMapping: refused by size at once, naming the field', async () => {
     const huge = `${'x'.repeat(47)}\n`.repeat(1_000_000);
     const answer = await post(
-      gql(
+      requestBody(
         'query D($yaml: String) { diffMapping(yaml: $yaml) { __typename ... on InvalidInputError { message field } } }',
         {
           yaml: huge,
@@ -223,7 +226,7 @@ describe('mapping inputs: bounded in size and in work', () => {
   it('a draft of 100,000 lines at the size limit: diffed without a stack overflow', async () => {
     const lines = Array.from({ length: 100_000 }, (_, i) => String(i % 10)).join('\n');
     const answer = await post(
-      gql(
+      requestBody(
         'query D($yaml: String) { diffMapping(yaml: $yaml) { __typename ... on QueryDiffMappingSuccess { data { added } } } }',
         {
           yaml: lines,
@@ -240,7 +243,10 @@ describe('rate limits on expensive fields, per credential', () => {
   it('planChat past its burst: RATE_LIMITED (429) with the seconds to wait; another credential is not held back', async () => {
     const { keys: own } = await service.createTenant('limits-rate');
     const plan = (key: string) =>
-      post(gql('query { planChat(event: { chatId: "r", event: ENDED, visitor: {} }) { __typename } }'), key);
+      post(
+        requestBody('query { planChat(event: { chatId: "r", event: ENDED, visitor: {} }) { __typename } }'),
+        key,
+      );
     // 30 at once against a burst of 20 (a loaded machine may refill a token or two meanwhile).
     const answers = await Promise.all(Array.from({ length: 30 }, () => plan(own.AGENT)));
     const limited = answers.filter((a) => a.status === 429);
@@ -255,7 +261,7 @@ describe('rate limits on expensive fields, per credential', () => {
 
   it('salesforceApiUsage(refresh: true): twice, then once a minute per tenant', async () => {
     const { keys: own } = await service.createTenant('limits-refresh');
-    const refresh = () => post(gql('{ salesforceApiUsage(refresh: true) { used } }'), own.ADMIN);
+    const refresh = () => post(requestBody('{ salesforceApiUsage(refresh: true) { used } }'), own.ADMIN);
     // Not connected: each call says so (one token spent), then the tenant waits.
     expect(code(await refresh())).toBe('SALESFORCE_UNAVAILABLE');
     expect(code(await refresh())).toBe('SALESFORCE_UNAVAILABLE');
