@@ -2,9 +2,11 @@
 // tests build an app per database and call it over HTTP.
 import { createJwtVerifier } from './auth/jwt.ts';
 import type { Config } from './config.ts';
+import { useConsole } from './console-web/use-console.ts';
 import { loadSecretBox } from './crypto.ts';
 import { type Database, openDatabase } from './db/open.ts';
 import { useOAuthCallback } from './http/oauth-callback.ts';
+import { useOAuthStart } from './http/oauth-start.ts';
 import { createLogger, type Logger } from './log.ts';
 import { SalesforceConnections } from './salesforce/connections.ts';
 import type { Services } from './services.ts';
@@ -43,7 +45,16 @@ export async function createApp(
     connections,
     sync,
   };
-  const yoga = buildYoga({ db, services, log, routes: [useOAuthCallback({ connections, log })] });
+  const yoga = buildYoga({
+    db,
+    services,
+    log,
+    routes: [
+      useOAuthStart({ connections, log, secureCookies: config.publicBaseUrl.startsWith('https://') }),
+      useOAuthCallback({ connections, log }),
+      useConsole({ log, prebuilt: config.nodeEnv === 'production' }),
+    ],
+  });
   return {
     config,
     db,

@@ -22,6 +22,8 @@ export interface Config {
   /** What the schema and the browser may see; closed in production unless set (README "Security"). */
   exposure: { graphiql: boolean; introspection: boolean; corsOrigins: string[] };
   salesforceApiVersion: string;
+  /** Origins besides Salesforce's own domains that may act as a Salesforce login or API host (src/salesforce/endpoints.ts). */
+  salesforceAllowedOrigins: string[];
   logLevel: string;
   /** Starts the local Salesforce sandbox and a demo tenant (the quickstart). */
   demo: boolean;
@@ -71,6 +73,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       audience: env.JWT_AUDIENCE || undefined,
     },
     salesforceApiVersion: env.SALESFORCE_API_VERSION ?? '62.0',
+    salesforceAllowedOrigins: allowedOrigins(env.SALESFORCE_ALLOWED_HOSTS),
     logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'silent' : 'info'),
     demo,
     sandboxPort: Number(env.SANDBOX_PORT ?? port + 1),
@@ -100,4 +103,23 @@ function readExposure(env: NodeJS.ProcessEnv): Config['exposure'] {
         `CORS_ORIGINS must list origins such as https://app.example.com, got "${origin}"`,
       );
   return { graphiql: flag('GRAPHIQL'), introspection: flag('INTROSPECTION'), corsOrigins };
+}
+
+/** SALESFORCE_ALLOWED_HOSTS: origins separated by commas or spaces; a bare host name means https. */
+function allowedOrigins(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .map((entry) => {
+      let url: URL | undefined;
+      try {
+        url = new URL(/^[a-z]+:\/\//i.test(entry) ? entry : `https://${entry}`);
+      } catch {}
+      if (!url || !/^https?:$/.test(url.protocol) || url.pathname !== '/' || url.search || url.username) {
+        throw new ConfigError(
+          `SALESFORCE_ALLOWED_HOSTS: "${entry}" is not an origin such as https://sf-proxy.example or http://127.0.0.1:4001`,
+        );
+      }
+      return url.origin;
+    });
 }

@@ -2,9 +2,10 @@
 import { createServer } from 'node:http';
 import { createApp } from './app.ts';
 import { readConfig } from './config.ts';
-import { demoBanner, startDemo } from './demo.ts';
+import { demoBanner, demoConfig, startDemo } from './demo.ts';
 
-const config = readConfig();
+const env = readConfig();
+const config = env.demo ? demoConfig(env) : env;
 const app = await createApp(config);
 const demo = config.demo ? await startDemo(app, config.sandboxPort) : undefined;
 const server = createServer(app.yoga);
