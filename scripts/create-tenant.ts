@@ -1,6 +1,7 @@
 // Creates a tenant and prints its first ADMIN API key (shown once). Also: `--system` prints a platform SYSTEM key.
 // Usage: npm run tenant:create -- <slug> [display name]     npm run tenant:create -- --system
 import { createApiKey } from '../src/auth/api-keys.ts';
+import { slugProblem } from '../src/auth/tenant-claim.ts';
 import { readConfig } from '../src/config.ts';
 import { openDatabase } from '../src/db/open.ts';
 
@@ -17,8 +18,8 @@ try {
     const { key } = await createApiKey(db.prisma, { tenantId: null, role: 'SYSTEM', name: 'platform key' });
     console.log(`SYSTEM key: ${key}`);
   } else {
-    if (!/^[a-z0-9][a-z0-9-]{1,62}$/.test(slug))
-      throw new Error('slug must be lower-case letters, digits or dashes');
+    const problem = slugProblem(slug);
+    if (problem) throw new Error(problem);
     const tenant = await db.prisma.tenant.create({ data: { slug, name: nameParts.join(' ') || slug } });
     const { key } = await createApiKey(db.prisma, {
       tenantId: tenant.id,

@@ -10,7 +10,17 @@ export interface Config {
   publicBaseUrl: string;
   /** Base64 of 32 bytes for AES-256-GCM; when absent one is generated into `dataDir` (embedded default only). */
   encryptionKey?: string;
-  jwt: { secret?: string; publicKeyPem?: string; jwksUrl?: string; issuer?: string; audience?: string };
+  jwt: {
+    secret?: string;
+    publicKeyPem?: string;
+    /** JWT_ALGORITHM: how JWT_PUBLIC_KEY signs (RS256, PS256, ES256, ES384, EdDSA…); default: from the key. */
+    algorithm?: string;
+    jwksUrl?: string;
+    issuer?: string;
+    audience?: string;
+  };
+  /** What the schema and the browser may see; closed in production unless set (README "Security"). */
+  exposure: { graphiql: boolean; introspection: boolean; corsOrigins: string[] };
   salesforceApiVersion: string;
   /** Origins besides Salesforce's own domains that may act as a Salesforce login or API host (src/salesforce/endpoints.ts). */
   salesforceAllowedOrigins: string[];
@@ -57,6 +67,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jwt: {
       secret: env.JWT_SECRET || undefined,
       publicKeyPem: env.JWT_PUBLIC_KEY || undefined,
+      algorithm: env.JWT_ALGORITHM || undefined,
       jwksUrl: env.JWT_JWKS_URL || undefined,
       issuer: env.JWT_ISSUER || undefined,
       audience: env.JWT_AUDIENCE || undefined,
@@ -68,7 +79,30 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sandboxPort: Number(env.SANDBOX_PORT ?? port + 1),
     syncJobExpireSeconds: env.SYNC_JOB_EXPIRE_SECONDS ? Number(env.SYNC_JOB_EXPIRE_SECONDS) : undefined,
     nodeEnv: env.NODE_ENV ?? 'development',
+    exposure: readExposure(env),
   };
+}
+
+/** GRAPHIQL and INTROSPECTION (1/0) default to on outside production; CORS_ORIGINS is a comma-separated allow-list. */
+function readExposure(env: NodeJS.ProcessEnv): Config['exposure'] {
+  const production = env.NODE_ENV === 'production';
+  const flag = (name: string) => {
+    const value = env[name];
+    if (value === undefined || value === '') return !production;
+    if (!['0', '1', 'true', 'false'].includes(value))
+      throw new ConfigError(`${name} must be 1 or 0, got "${value}"`);
+    return value === '1' || value === 'true';
+  };
+  const corsOrigins = (env.CORS_ORIGINS ?? '')
+    .split(',')
+    .map((origin) => origin.trim().replace(/\/+$/, ''))
+    .filter(Boolean);
+  for (const origin of corsOrigins)
+    if (!/^https?:\/\/[^/\s]+$/.test(origin))
+      throw new ConfigError(
+        `CORS_ORIGINS must list origins such as https://app.example.com, got "${origin}"`,
+      );
+  return { graphiql: flag('GRAPHIQL'), introspection: flag('INTROSPECTION'), corsOrigins };
 }
 
 /** SALESFORCE_ALLOWED_HOSTS: origins separated by commas or spaces; a bare host name means https. */

@@ -185,7 +185,8 @@ builder.mutationField('recordChat', (t) =>
     type: 'SyncRecord',
     description:
       "Records a web chat event. Answers at once with the chat's sync record (or after waitSeconds at most).",
-    authScopes: { tenant: true },
+    // Recording is INTEGRATION's (and ADMIN's), as README's role table says; agents act on recorded chats.
+    authScopes: { integration: true },
     errors: { types: [InvalidInputError] },
     args: { input: t.arg({ type: RecordChatInput, required: true }) },
     resolve: async (query, _root, { input }, { prisma, viewer, services }) => {
@@ -208,7 +209,8 @@ builder.mutationField('recordConversation', (t) =>
     type: 'SyncRecord',
     description:
       'Records an inbox conversation event. Answers at once with its sync record (or after waitSeconds at most).',
-    authScopes: { tenant: true },
+    // Recording is INTEGRATION's (and ADMIN's), as README's role table says; agents act on recorded chats.
+    authScopes: { integration: true },
     errors: { types: [InvalidInputError] },
     args: { input: t.arg({ type: RecordConversationInput, required: true }) },
     resolve: async (query, _root, { input }, { prisma, viewer, services }) => {

@@ -175,7 +175,8 @@ builder.mutationField('retrySync', (t) =>
   t.prismaField({
     type: 'SyncRecord',
     description: 'Queues a dead-lettered (or any unfinished) sync again, with a fresh count of attempts.',
-    authScopes: { $any: { agent: true, integration: true } },
+    // Retries are an agent's action on a chat (README's role table); integration keys record and read.
+    authScopes: { agent: true },
     errors: { types: [NotFoundError] },
     args: { id: t.arg.globalID({ required: true, for: [SyncRecordType] }) },
     resolve: async (query, _root, { id }, { prisma, viewer, services }) => {
