@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox } from '../../src/sandbox/server.ts';
+import { findChromium } from '../support/chromium.ts';
 import { graphql } from '../generated/gql.ts';
 import { type ConnectService, startConnectService } from './support.ts';
 
@@ -66,6 +67,8 @@ let browser: Browser;
 let tenant: Awaited<ReturnType<ConnectService['createTenant']>>;
 
 beforeAll(async () => {
+  // First: without Chromium the file fails at once, saying how to install it.
+  const executablePath = findChromium();
   sandbox = await startSandbox({ autoApprove: false });
   service = await startConnectService();
   const callbackUrl = `${service.url}/api/v2.0/integration/app/callback/api/salesforce`;
@@ -80,7 +83,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => pageServer.listen(0, '127.0.0.1', resolve));
   pageUrl = `http://127.0.0.1:${(pageServer.address() as AddressInfo).port}/`;
   browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
+    executablePath,
     args: [
       '--no-sandbox',
       '--disable-gpu',
