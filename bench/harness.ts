@@ -34,6 +34,7 @@ export async function startBenchOrg(options: { mapping?: string; slug?: string }
     DATA_DIR: dataDir,
     DATABASE_URL: database?.url ?? '',
     PUBLIC_BASE_URL: 'http://127.0.0.1:9',
+    ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64'),
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
     DEMO: '0',
   });

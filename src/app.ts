@@ -17,6 +17,8 @@ export interface App {
   services: Services;
   log: Logger;
   yoga: ReturnType<typeof buildYoga>;
+  /** Headers GraphiQL opens with; the demo puts its key here. */
+  graphiql: { headers?: Record<string, string> };
   close(): Promise<void>;
 }
 
@@ -24,7 +26,7 @@ export async function createApp(
   config: Config,
   options: { log?: Logger; sync?: SyncOptions } = {},
 ): Promise<App> {
-  const log = options.log ?? createLogger(config.logLevel);
+  const log = options.log ?? createLogger(config.logLevel, undefined, { pretty: config.logPretty });
   const db = await openDatabase({
     ...config,
     onConnectionLost: (error) => log.warn({ err: error }, 'database connection lost; the pool reconnects'),
@@ -43,13 +45,21 @@ export async function createApp(
     connections,
     sync,
   };
-  const yoga = buildYoga({ db, services, log, routes: [useOAuthCallback({ connections, log })] });
+  const graphiql: App['graphiql'] = {};
+  const yoga = buildYoga({
+    db,
+    services,
+    log,
+    routes: [useOAuthCallback({ connections, log })],
+    graphiqlHeaders: () => graphiql.headers,
+  });
   return {
     config,
     db,
     services,
     log,
     yoga,
+    graphiql,
     async close() {
       await sync.stop();
       await db.close();

@@ -1,5 +1,6 @@
 // The HTTP front door: GraphQL at /graphql (GraphiQL on GET), health checks, and the routes of other features.
 import { randomUUID } from 'node:crypto';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { GraphQLError } from 'graphql';
 import { createYoga, type Plugin, useReadinessCheck } from 'graphql-yoga';
 import { authenticate } from './auth/authenticate.ts';
@@ -16,7 +17,14 @@ import type { Services } from './services.ts';
 /** Larger bodies are refused with 413 before they are read whole. Batching stays off (Yoga's default). */
 export const MAX_REQUEST_BODY_BYTES = 48 * 1024 * 1024;
 
-export function buildYoga(deps: { db: Database; services: Services; log: Logger; routes?: Plugin[] }) {
+export function buildYoga(deps: {
+  db: Database;
+  services: Services;
+  log: Logger;
+  routes?: Plugin[];
+  /** Headers GraphiQL opens with (the demo's key), read on each page load. */
+  graphiqlHeaders?: () => Record<string, string> | undefined;
+}) {
   const { db, services, log } = deps;
   const prisma = withNonEmptySelect(db.prisma);
   return createYoga<Record<string, unknown>, Context>({
@@ -26,9 +34,15 @@ export function buildYoga(deps: { db: Database; services: Services; log: Logger;
     landingPage: false,
     // One attachment at the 25 MB cap is 33.3 MB as base64: it must reach recordChat's checks, which name the field.
     maxRequestBodySize: MAX_REQUEST_BODY_BYTES,
-    graphiql: {
-      title: 'CloudCX Salesforce connector',
-      defaultQuery: '{ viewer { role tenant { slug name } } }',
+    // GraphiQL's code is bundled in @graphql-yoga/render-graphiql and served by us: it works without internet.
+    renderGraphiQL,
+    graphiql: () => {
+      const headers = deps.graphiqlHeaders?.();
+      return {
+        title: 'CloudCX Salesforce connector',
+        defaultQuery: '{ viewer { role tenant { slug name } } }',
+        ...(headers ? { headers: JSON.stringify(headers), shouldPersistHeaders: false } : {}),
+      };
     },
     logging: {
       debug: (...args) => log.debug(args.map(String).join(' ')),

@@ -102,6 +102,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const url = new URL(req.url ?? '/', org.url);
     const path = url.pathname;
     if (path.startsWith('/__sandbox/')) return handleControl(routes, req, res, url);
+    // The record links the service hands out (`<instance>/lightning/r/<type>/<id>/view`) open the stored record.
+    const lightning = /^\/lightning\/r\/(\w+)\/(\w+)\/view\/?$/.exec(path);
+    if (lightning) {
+      res.writeHead(302, { location: `/__sandbox/records/${lightning[1]}/${lightning[2]}` });
+      return void res.end();
+    }
     const delay = org.faults.delayMs();
     if (delay > 0) await sleep(delay);
     const isApi = /^\/services\/data\/v\d/.test(path);

@@ -6,8 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox } from '../../src/sandbox/server.ts';
-import { findChromium } from '../support/chromium.ts';
 import { graphql } from '../generated/gql.ts';
+import { findChromium } from '../support/chromium.ts';
 import { type ConnectService, startConnectService } from './support.ts';
 
 const SaveCustom = graphql(`

@@ -105,9 +105,14 @@ describe('fuzzing', () => {
 
   it('names a source rooted at an Object.prototype key as unknown (found by the fuzzer: toString.endedAt)', () => {
     for (const root of ['toString', 'constructor', '__proto__', 'hasOwnProperty']) {
-      const yaml = readRepoFile('mappings/defaults/support.yaml').replace('chat.endedAt | date', `${root}.endedAt | date`);
+      const yaml = readRepoFile('mappings/defaults/support.yaml').replace(
+        'chat.endedAt | date',
+        `${root}.endedAt | date`,
+      );
       const r = loadMapping(yaml, 'support.yaml');
-      expect(r.diagnostics.map((d) => d.message)).toContain(`template reads unknown CloudCX field "${root}.endedAt"`);
+      expect(r.diagnostics.map((d) => d.message)).toContain(
+        `template reads unknown CloudCX field "${root}.endedAt"`,
+      );
     }
   });
 

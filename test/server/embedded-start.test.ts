@@ -13,9 +13,11 @@ const env: NodeJS.ProcessEnv = {
   DEMO: '0',
   LOG_LEVEL: 'info',
   NODE_ENV: 'production',
+  ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64'),
 };
 delete env.DATABASE_URL;
 const port = 40_000 + Math.floor(Math.random() * 20_000);
+env.PUBLIC_BASE_URL = `http://127.0.0.1:${port}`;
 
 function start(): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {

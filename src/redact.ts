@@ -1,0 +1,20 @@
+// Personal data out of logs and stored errors: a Salesforce error often quotes the SOQL or the values it refused,
+// with the visitor's email, phone or name inside. Applied where Salesforce errors become messages
+// (src/salesforce/failures.ts, step-outcome.ts) and to every log line (src/log.ts).
+
+const EMAIL = /[A-Za-z0-9.!#$%&*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
+// International (+…), (area) local, and 3-3-4 forms; not dates (4-2-2) nor Salesforce ids (letters inside).
+const PHONE =
+  /\+\d[\d ().-]{6,}\d|\(\d{2,4}\)\s?\d{3,4}[ .-]?\d{3,4}|(?<![\w-])\d{3}[ .-]\d{3}[ .-]\d{4}(?![\w-])/g;
+// A SOQL string literal: a name, a company, a search term. Ids and numbers are not quoted in what we send.
+const SOQL_LITERAL = /'(?:[^'\\]|\\.)*'/g;
+const SOQL = /\bSELECT\b[\s\S]*\bFROM\b/i;
+
+export const REDACTED = '[redacted]';
+
+/** The text with emails, phone numbers and (in SOQL) quoted values replaced by `[redacted]`. */
+export function redactPersonalData(text: string): string {
+  let out = text.replace(EMAIL, REDACTED).replace(PHONE, REDACTED);
+  if (SOQL.test(out)) out = out.replace(SOQL_LITERAL, `'${REDACTED}'`);
+  return out;
+}
