@@ -53,7 +53,7 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 describe('npm start on the embedded default', () => {
   it('serves GraphQL with a key, refuses without one, stops cleanly and keeps its data across restarts', async () => {
-    const output = execFileSync('npx', ['tsx', 'scripts/create-tenant.ts', 'demo-co'], {
+    const output = execFileSync('npx', ['tsx', 'src/cli/create-tenant.ts', 'demo-co'], {
       cwd: root,
       env,
       encoding: 'utf8',

@@ -1,9 +1,10 @@
-// `npm run tenant:create -- <slug> [display name]`: creates a tenant and prints its first ADMIN API key (shown once).
-// `npm run tenant:create -- --system` prints a platform SYSTEM key. Mistakes are one line and exit 2; never a stack.
+// `npm run tenant:create -- <slug> [display name]` (deployed: `node dist/cli/create-tenant.js`): creates a tenant
+// and prints its first ADMIN API key (shown once); `-- --system` prints a platform SYSTEM key. Mistakes are one
+// line and exit 2; never a stack.
 import { parseArgs } from 'node:util';
-import { createApiKey } from '../src/auth/api-keys.ts';
-import { ConfigError, EXIT_CONFIG, environment, readConfig } from '../src/config.ts';
-import { openDatabase } from '../src/db/open.ts';
+import { createApiKey } from '../auth/api-keys.ts';
+import { ConfigError, EXIT_CONFIG, environment, readConfig } from '../config.ts';
+import { openDatabase } from '../db/open.ts';
 
 const HELP = `Usage: npm run tenant:create -- <slug> [display name]
        npm run tenant:create -- --system
