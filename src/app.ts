@@ -6,6 +6,7 @@ import { loadSecretBox } from './crypto.ts';
 import { type Database, openDatabase } from './db/open.ts';
 import { useOAuthCallback } from './http/oauth-callback.ts';
 import { createLogger, type Logger } from './log.ts';
+import { Metrics, useMetrics } from './metrics.ts';
 import { SalesforceConnections } from './salesforce/connections.ts';
 import type { Services } from './services.ts';
 import { type SyncOptions, SyncService } from './sync/service.ts';
@@ -17,6 +18,7 @@ export interface App {
   services: Services;
   log: Logger;
   yoga: ReturnType<typeof buildYoga>;
+  metrics: Metrics;
   /** Headers GraphiQL opens with; the demo puts its key here. */
   graphiql: { headers?: Record<string, string> };
   close(): Promise<void>;
@@ -33,7 +35,14 @@ export async function createApp(
   });
   if (db.appliedMigrations.length > 0) log.info({ migrations: db.appliedMigrations }, 'database migrated');
   const secrets = loadSecretBox(config, log);
-  const connections = new SalesforceConnections({ prisma: db.prisma, secrets, config, log });
+  const metrics = new Metrics(db);
+  const connections = new SalesforceConnections({
+    prisma: db.prisma,
+    secrets,
+    config,
+    log,
+    onApiCall: (tenantId, url) => metrics.countApiCall(tenantId, url),
+  });
   const sync = await SyncService.start(
     { db, connections, log },
     { jobExpireSeconds: config.syncJobExpireSeconds, ...options.sync },
@@ -50,7 +59,7 @@ export async function createApp(
     db,
     services,
     log,
-    routes: [useOAuthCallback({ connections, log })],
+    routes: [useOAuthCallback({ connections, log }), useMetrics(metrics)],
     graphiqlHeaders: () => graphiql.headers,
   });
   return {
@@ -59,6 +68,7 @@ export async function createApp(
     services,
     log,
     yoga,
+    metrics,
     graphiql,
     async close() {
       await sync.stop();

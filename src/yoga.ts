@@ -13,6 +13,7 @@ import { useRequestLog } from './graphql/plugins/use-request-log.ts';
 import { schema } from './graphql/schema.ts';
 import type { Logger } from './log.ts';
 import type { Services } from './services.ts';
+import { SYNC_QUEUE } from './sync/queue.ts';
 
 /** Larger bodies are refused with 413 before they are read whole. Batching stays off (Yoga's default). */
 export const MAX_REQUEST_BODY_BYTES = 48 * 1024 * 1024;
@@ -82,8 +83,10 @@ export function buildYoga(deps: {
     plugins: [
       useReadinessCheck({
         endpoint: '/readyz',
+        // The database answers and the job queue exists (pg-boss made its schema and the sync queue).
         check: async () => {
-          await db.sql.query('SELECT 1');
+          const queues = await db.sql.query('SELECT 1 FROM pgboss.queue WHERE name = $1', [SYNC_QUEUE]);
+          return queues.length === 1;
         },
       }),
       useQueryLimits({ maxDepth: 10, maxCost: 10_000, maxAliases: 20 }),
