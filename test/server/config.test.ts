@@ -10,6 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, EXIT_CONFIG, environment, readConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/log.ts';
 import { redactPersonalData } from '../../src/redact.ts';
+import { SalesforceCallError } from '../../src/salesforce/failures.ts';
+import { failedOutcome } from '../../src/salesforce/step-outcome.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const KEY = Buffer.alloc(32, 1).toString('base64');
@@ -150,5 +152,25 @@ describe('personal data in errors and logs', () => {
     expect(lines).toHaveLength(2);
     expect(lines.join('')).not.toMatch(/ada@example\.com|Ada Lovelace/);
     expect(lines[1]).toContain("WHERE Name = '[redacted]'");
+  });
+
+  it('keeps them out of the Salesforce errors that become stored messages (lastError)', () => {
+    const soql =
+      "MALFORMED_QUERY: SELECT Id FROM Contact WHERE Email IN ('ada@example.com') AND LastName = 'Lovelace'";
+    expect(new SalesforceCallError('MALFORMED_QUERY', soql).message).toBe(
+      "MALFORMED_QUERY: SELECT Id FROM Contact WHERE Email IN ('[redacted]') AND LastName = '[redacted]'",
+    );
+    const outcome = failedOutcome('lead', {
+      errorCode: 'INVALID_EMAIL_ADDRESS',
+      message: 'Email: invalid email address: ada@example',
+    });
+    expect((outcome as { message: string }).message).toBe('Email: invalid email address: [redacted]');
+    const duplicate = failedOutcome('lead', {
+      errorCode: 'DUPLICATE_VALUE',
+      message: 'duplicate value found: Email duplicates value on record with id: 00Q1 (ada@example.com)',
+    });
+    expect((duplicate as { message: string }).message).toBe(
+      'duplicate value found: Email duplicates value on record with id: 00Q1 ([redacted])',
+    );
   });
 });
