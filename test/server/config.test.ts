@@ -137,7 +137,8 @@ describe('personal data in errors and logs', () => {
     expect(redactPersonalData('duplicate of ada@example.com, call (555) 123-4567 or 555-123-4567')).toBe(
       'duplicate of [redacted], call [redacted] or [redacted]',
     );
-    const kept = 'record 00Q000000000001AAA at 2026-11-29T01:12:51.000Z';
+    const kept =
+      'record 00Q000000000001AAA at 2026-11-29T01:12:51.000Z (node_modules/@prisma/client/runtime.js:3:1)';
     expect(redactPersonalData(kept)).toBe(kept);
   });
 

@@ -73,5 +73,5 @@ describe('npm start on the embedded default', () => {
     server = await start();
     expect((await query(key)).body.data.viewer.tenant.slug).toBe('demo-co');
     expect(await stop(server)).toBe(0);
-  }, 60_000);
+  }, 120_000);
 });
