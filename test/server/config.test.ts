@@ -142,6 +142,12 @@ describe('personal data in errors and logs', () => {
     expect(redactPersonalData(kept)).toBe(kept);
   });
 
+  it('redacts a log line carrying a 5 MB attachment in one linear pass', () => {
+    const started = performance.now();
+    expect(redactPersonalData('A'.repeat(5_000_000)).length).toBe(5_000_000);
+    expect(performance.now() - started).toBeLessThan(2_000);
+  });
+
   it("never writes a visitor's email or name into a log line, in a message or an error", () => {
     const lines: string[] = [];
     const log = createLogger('info', { write: (line: string) => void lines.push(line) });
