@@ -14,6 +14,8 @@ export interface CxEvent {
   /** The chat id or conversation id (stable across a chat's events). */
   id: string;
   tenantId: string;
+  /** CloudCX's own id for the tenant (mappings' `tenant.id`), set by the service when it plans; else `tenantId`. */
+  cloudcxTenantId?: string;
   /** Chat channel, e.g. 'Website', 'Facebook'. */
   channel?: string;
   visitor: {

@@ -12,6 +12,7 @@ export interface LookupRequest {
   purpose: 'identify' | 'owner';
   object: string;
   rule?: string;
+  /** The read: SOQL, or SOSL (`FIND {…} IN PHONE FIELDS RETURNING …`) for a rule that compares phones. */
   soql: string;
 }
 
@@ -68,7 +69,11 @@ export function lookupsFor(
       const where = whereClause(rule, context);
       if (!where) continue;
       const order = ident.onMultiple === 'oldest' ? 'CreatedDate ASC' : 'LastModifiedDate DESC';
-      const soql = `SELECT ${selectFields(mapping, object).join(', ')} FROM ${object} WHERE ${where} ORDER BY ${order} LIMIT ${IDENTIFY_LIMIT}`;
+      const fields = selectFields(mapping, object).join(', ');
+      const search = phoneSearch(rule, context);
+      const soql = search
+        ? `FIND {${search.terms}} IN PHONE FIELDS RETURNING ${object}(${fields}${search.where ? ` WHERE ${search.where}` : ''} ORDER BY ${order} LIMIT ${IDENTIFY_LIMIT})`
+        : `SELECT ${fields} FROM ${object} WHERE ${where} ORDER BY ${order} LIMIT ${IDENTIFY_LIMIT}`;
       out.push({ key: identifyKey(object, rule.name), purpose: 'identify', object, rule: rule.name, soql });
     }
   }
@@ -82,6 +87,33 @@ export function lookupsFor(
     });
   }
   return out;
+}
+
+/**
+ * A rule that compares phones searches Salesforce's search index (SOSL): Salesforce stores phones as typed, and
+ * `Phone LIKE '%5%5…'` (a leading wildcard) scans the whole table, which times out on a large org. The search
+ * finds the number in any format; the rule's other conditions filter the search's rows; the planner then compares
+ * the normalised values exactly. Undefined for a rule without phones, or when a compared value is blank.
+ */
+export function phoneSearch(
+  rule: CompiledRule,
+  context: SourceContext,
+): { terms: string; where?: string } | undefined {
+  const terms: string[] = [];
+  const others: string[] = [];
+  for (const c of rule.all) {
+    const raw = readSource(context, c.source);
+    const value = typeof raw === 'string' ? normalize(raw, c.normalize, c.countryCode) : '';
+    if (!value.trim()) return undefined;
+    if (c.normalize === 'phone' || c.normalize === 'e164') {
+      // The last 10 digits: the number with or without its country code. Digits only: nothing to escape in SOSL.
+      const tail = digits(value).slice(-10);
+      if (tail.length < MIN_PHONE_DIGITS) return undefined;
+      terms.push(`"${tail}"`);
+    } else others.push(`${c.field} = ${soqlString(value)}`);
+  }
+  if (terms.length === 0) return undefined;
+  return { terms: terms.join(' AND '), ...(others.length > 0 ? { where: others.join(' AND ') } : {}) };
 }
 
 /** The rule's WHERE clause, or undefined when a compared CloudCX value is blank (the rule does not apply). */

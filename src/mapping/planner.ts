@@ -1,5 +1,6 @@
 // Stage 5, plan: a pure function of (compiled mapping, event, lookup results) -> DmlPlan. No I/O.
 import type { CompiledMapping, IdentifiedObject, ObjectName } from './compile.ts';
+import { isCreateOnly } from './create-only.ts';
 import type { CxEvent } from './event.ts';
 import { sectionOf } from './event.ts';
 import { base64, type Evaluated, evaluateField, safeFileName } from './field-values.ts';
@@ -203,7 +204,13 @@ class Planner {
     const fields = this.collect(object, this.values(object), files);
     let target: FieldValue;
     if (knownId) {
-      this.plan.steps.push({ op: 'update', ref, object, id: knownId, fields });
+      this.plan.steps.push({
+        op: 'update',
+        ref,
+        object,
+        id: knownId,
+        fields: this.updatable(object, fields),
+      });
       target = knownId;
     } else {
       const links: Record<string, FieldValue> =
@@ -252,9 +259,23 @@ class Planner {
   }
 
   private update(object: IdentifiedObject, ref: string, found: Identified): void {
-    const fields = updateFields(this.mapping, object, this.values(object), found.record, this.plan.skipped);
+    const fields = this.updatable(
+      object,
+      updateFields(this.mapping, object, this.values(object), found.record, this.plan.skipped),
+    );
     if (Object.keys(fields).length > 0)
       this.plan.steps.push({ op: 'update', ref, object, id: found.id, fields });
+  }
+
+  /** The fields an update may carry: create-only ones were written when the record was made. */
+  private updatable(object: ObjectName, fields: Record<string, FieldValue>): Record<string, FieldValue> {
+    const out: Record<string, FieldValue> = {};
+    for (const [field, value] of Object.entries(fields)) {
+      if (isCreateOnly(object, field))
+        this.plan.skipped.push({ object, field, reason: 'create-only: written when the record was created' });
+      else out[field] = value;
+    }
+    return out;
   }
 
   private values(object: ObjectName): Map<string, Evaluated> {

@@ -74,7 +74,7 @@ export function buildContext(event: CxEvent): SourceContext {
     agent: { ...(event.agent ?? {}) },
     chat,
     conversation: chat,
-    tenant: { id: event.tenantId },
+    tenant: { id: event.cloudcxTenantId ?? event.tenantId },
     channel: event.channel,
     section: sectionOf(event.kind) === 'webChat' ? 'webChat' : 'inbox',
     customFields: { ...(event.customFields ?? {}) },

@@ -6,19 +6,20 @@ import type { FieldValue, PlanStep } from '../mapping/plan.ts';
 import { MAX_QUERIES_PER_COMPOSITE, MAX_SUBREQUESTS_PER_COMPOSITE } from './composite.ts';
 import {
   addOutcome,
-  failedOutcome,
   haltedOutcome,
   NO_AUTO_ASSIGN,
   referencesOf,
-  type SalesforceError,
   type StepOutcome,
+  saveResultOutcome,
+  subrequestOutcome,
   type TaggedStep,
 } from './step-outcome.ts';
 
 /** Salesforce's limit per sObject Collections request. */
 export const MAX_RECORDS_PER_COLLECTION = 200;
-
-type SaveResult = { id?: string; success: boolean; errors: SalesforceError[] };
+/** Consecutive records of one type form a chunk; a Collections request with more than 10 chunks is refused whole
+ *  (400 INVALID_INPUT "Cannot have more than 10 chunks in a single operation"). */
+export const MAX_CHUNKS_PER_COLLECTION = 10;
 
 interface Subrequest {
   method: 'POST' | 'PATCH';
@@ -74,27 +75,14 @@ export async function executeInCollections(
       response.compositeResponse.forEach((result, index) => {
         const sub = chunk[index]!;
         const failedWhole = result.httpStatusCode >= 300;
-        const results: Array<SaveResult | undefined> =
-          sub.collection && !failedWhole ? (result.body as SaveResult[]) : [];
+        const results: unknown[] =
+          sub.collection && !failedWhole && Array.isArray(result.body) ? result.body : [];
         sub.steps.forEach(({ tag, step }, n) => {
-          let outcome: StepOutcome;
-          if (failedWhole) {
-            const errors = Array.isArray(result.body) ? (result.body as SalesforceError[]) : [];
-            outcome = failedOutcome(
-              step.ref,
-              errors[0] ?? { errorCode: `ERROR_HTTP_${result.httpStatusCode}`, message: 'refused' },
-            );
-          } else if (!sub.collection) {
-            outcome = { ref: step.ref, ok: true, id: (result.body as { id?: string }).id ?? null };
-          } else {
-            const saved = results[n];
-            outcome = saved?.success
-              ? { ref: step.ref, ok: true, id: saved.id ?? null }
-              : failedOutcome(
-                  step.ref,
-                  saved?.errors[0] ?? { errorCode: 'UNKNOWN_ERROR', message: 'no result for this record' },
-                );
-          }
+          // A refused Collections request answers one error for all its records; a lone subrequest, its own result.
+          const outcome =
+            failedWhole || !sub.collection
+              ? subrequestOutcome(step.ref, result)
+              : saveResultOutcome(step.ref, results[n]);
           if (outcome.ok && outcome.id) made.set(key(tag, step.ref), outcome.id);
           addOutcome(outcomes, tag, outcome);
         });
@@ -142,8 +130,7 @@ function toSubrequests(
         collection: false,
       });
   }
-  for (let i = 0; i < creates.length; i += MAX_RECORDS_PER_COLLECTION) {
-    const chunk = creates.slice(i, i + MAX_RECORDS_PER_COLLECTION);
+  for (const chunk of collectionBatches(creates)) {
     out.push({
       method: 'POST',
       url: `${base}/composite/sobjects`,
@@ -159,8 +146,7 @@ function toSubrequests(
       collection: true,
     });
   }
-  for (let i = 0; i < updates.length; i += MAX_RECORDS_PER_COLLECTION) {
-    const chunk = updates.slice(i, i + MAX_RECORDS_PER_COLLECTION);
+  for (const chunk of collectionBatches(updates)) {
     out.push({
       method: 'PATCH',
       url: `${base}/composite/sobjects`,
@@ -177,6 +163,36 @@ function toSubrequests(
     });
   }
   return out;
+}
+
+/** Records grouped by type (one chunk per type), then cut into requests of at most 200 records and 10 types. */
+export function collectionBatches<T extends { step: PlanStep }>(steps: T[]): T[][] {
+  const byType = new Map<string, T[]>();
+  for (const tagged of steps) {
+    const type = 'object' in tagged.step ? tagged.step.object : 'ContentVersion';
+    const group = byType.get(type);
+    if (group) group.push(tagged);
+    else byType.set(type, [tagged]);
+  }
+  const batches: T[][] = [];
+  let current: T[] = [];
+  let types = 0;
+  for (const group of byType.values()) {
+    let rest = group;
+    while (rest.length > 0) {
+      if (current.length === MAX_RECORDS_PER_COLLECTION || types === MAX_CHUNKS_PER_COLLECTION) {
+        batches.push(current);
+        current = [];
+        types = 0;
+      }
+      const take = rest.slice(0, MAX_RECORDS_PER_COLLECTION - current.length);
+      current.push(...take);
+      types++;
+      rest = rest.slice(take.length);
+    }
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
 }
 
 /** At most 25 subrequests per composite, and at most 5 of them Collections. */

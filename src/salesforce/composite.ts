@@ -5,12 +5,11 @@ import type { Connection } from 'jsforce';
 import type { FieldValue, PlanStep } from '../mapping/plan.ts';
 import {
   addOutcome,
-  failedOutcome,
   haltedOutcome,
   NO_AUTO_ASSIGN,
   referencesOf,
-  type SalesforceError,
   type StepOutcome,
+  subrequestOutcome,
   type TaggedStep,
 } from './step-outcome.ts';
 
@@ -61,7 +60,7 @@ export async function executeInComposites(
     );
     response.compositeResponse.forEach((result, index) => {
       const { tag, step } = sent[index]!;
-      const outcome = toOutcome(step.ref, result);
+      const outcome = subrequestOutcome(step.ref, result);
       if (outcome.ok && outcome.id) made.set(`${tag}\u0000${step.ref}`, outcome.id);
       addOutcome(outcomes, tag, outcome);
     });
@@ -130,17 +129,4 @@ function subrequest(version: string, step: PlanStep, resolve: (ref: string) => s
       throw new Error(`unknown plan step ${JSON.stringify(never)}`);
     }
   }
-}
-
-function toOutcome(ref: string, result: CompositeResponse['compositeResponse'][number]): StepOutcome {
-  if (result.httpStatusCode < 300)
-    return { ref, ok: true, id: (result.body as { id?: string } | null)?.id ?? null };
-  const errors = Array.isArray(result.body) ? (result.body as SalesforceError[]) : [];
-  return failedOutcome(
-    ref,
-    errors[0] ?? {
-      errorCode: `ERROR_HTTP_${result.httpStatusCode}`,
-      message: 'Salesforce refused the request',
-    },
-  );
 }

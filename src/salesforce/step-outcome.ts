@@ -32,7 +32,24 @@ export interface SalesforceError {
   statusCode?: string;
   message: string;
   fields?: string[];
-  duplicateResult?: { matchResults?: Array<{ matchRecords?: Array<{ record?: { Id?: string } }> }> };
+  duplicateResult?: DuplicateResult;
+  /** Real orgs spell it so in REST and composite answers (captured on API v51–v56); read both. */
+  duplicateResut?: DuplicateResult;
+}
+
+interface DuplicateResult {
+  matchResults?: Array<{ matchRecords?: Array<{ record?: { Id?: string } }> }>;
+}
+
+/** Ids of the records a duplicate rule matched; none in sObject Collections answers, which carry no match list. */
+export function duplicateIdsOf(error: SalesforceError): string[] {
+  const result = error.duplicateResut ?? error.duplicateResult;
+  const matches = Array.isArray(result?.matchResults) ? result.matchResults : [];
+  const ids = matches
+    .flatMap((match) => (Array.isArray(match?.matchRecords) ? match.matchRecords : []))
+    .map((match) => match?.record?.Id)
+    .filter((id): id is string => typeof id === 'string' && /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/.test(id));
+  return [...new Set(ids)];
 }
 
 export function referencesOf(step: PlanStep): string[] {
@@ -50,11 +67,39 @@ export function failedOutcome(ref: string, error: SalesforceError): StepOutcome 
     message: redactPersonalData(error.message),
     fields: error.fields ?? [],
     kind: classifyFailure(code),
-    duplicateIds: (error.duplicateResult?.matchResults ?? [])
-      .flatMap((match) => match.matchRecords ?? [])
-      .map((match) => match.record?.Id)
-      .filter((id): id is string => typeof id === 'string'),
+    duplicateIds: duplicateIdsOf(error),
   };
+}
+
+/** One composite subrequest's answer: `{ id }` when it succeeded, else the array of REST errors. */
+export function subrequestOutcome(
+  ref: string,
+  result: { httpStatusCode: number; body: unknown },
+): StepOutcome {
+  if (result.httpStatusCode < 300) {
+    const id = (result.body as { id?: unknown } | null)?.id;
+    return { ref, ok: true, id: typeof id === 'string' ? id : null };
+  }
+  const errors = Array.isArray(result.body) ? (result.body as SalesforceError[]) : [];
+  return failedOutcome(
+    ref,
+    errors[0] ?? {
+      errorCode: `ERROR_HTTP_${result.httpStatusCode}`,
+      message: 'Salesforce refused the request',
+    },
+  );
+}
+
+/** One record's SaveResult in an sObject Collections answer (`statusCode` errors, no duplicate match list). */
+export function saveResultOutcome(ref: string, saved: unknown): StepOutcome {
+  const result = saved as { id?: unknown; success?: unknown; errors?: unknown } | undefined;
+  if (result?.success === true)
+    return { ref, ok: true, id: typeof result.id === 'string' ? result.id : null };
+  const errors = Array.isArray(result?.errors) ? (result.errors as SalesforceError[]) : [];
+  return failedOutcome(
+    ref,
+    errors[0] ?? { errorCode: 'UNKNOWN_ERROR', message: 'no result for this record' },
+  );
 }
 
 /** A step not sent because what it refers to was not written. */

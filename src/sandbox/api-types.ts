@@ -10,6 +10,8 @@ export interface ApiRequest {
   /** The parsed JSON body, if any. */
   body: unknown;
   userId: string;
+  /** The API version the call was made with ('62.0'): URLs in the answer carry it. */
+  version: string;
   /** Set while running inside a composite request, which may not nest. */
   inComposite?: boolean;
 }

@@ -12,7 +12,7 @@ Options:
   --host <addr>        interface (default 127.0.0.1)
   --data <file.json>   keep the org in this file between runs
   --auto-approve       approve OAuth authorizations at once, without the consent page
-  --api-version <v>    newest REST API version served (default 62.0)
+  --api-version <v>    newest REST API version served (default: the current release)
   -h, --help           this help
 `;
 
@@ -25,7 +25,8 @@ function parse() {
       host: { type: 'string', default: '127.0.0.1' },
       data: { type: 'string' },
       'auto-approve': { type: 'boolean', default: false },
-      'api-version': { type: 'string', default: '62.0' },
+      // The newest version served; omitted, the current release (CURRENT_VERSION in rest.ts).
+      'api-version': { type: 'string' },
     },
   });
 }

@@ -9,6 +9,8 @@ import { readRecord } from './sobject-routes.ts';
 import type { SObject } from './store.ts';
 
 export const MAX_RECORDS_PER_COLLECTION = 200;
+/** Consecutive records of one type form a chunk; a request with more is refused whole. */
+export const MAX_CHUNKS_PER_COLLECTION = 10;
 
 const ROLLED_BACK = new SfError(
   400,
@@ -46,6 +48,19 @@ function recordType(record: SObject): string {
   return type;
 }
 
+/** Message captured from orgs (test/salesforce/captured/collections-too-many-chunks.json). */
+function checkChunks(types: string[]): void {
+  const chunks = types.filter((t, i) => i === 0 || t.toLowerCase() !== types[i - 1]!.toLowerCase()).length;
+  if (chunks > MAX_CHUNKS_PER_COLLECTION) {
+    throw new SfError(
+      400,
+      'INVALID_INPUT',
+      'Cannot have more than 10 chunks in a single operation. Please rearrange the data to reduce chunking.',
+      null,
+    );
+  }
+}
+
 /** Runs one operation per item; with allOrNone a single failure undoes them all. */
 function each<T>(
   org: Org,
@@ -77,6 +92,7 @@ export function collectionsRoute(org: Org, req: ApiRequest, parts: string[]): Ap
   if (parts.length === 0 && method === 'POST') {
     const { allOrNone, records } = readBodyRecords(req.body);
     const types = records.map(recordType);
+    checkChunks(types);
     const results = each(org, records, allOrNone, (r) => ({
       id: createRecord(org, ctx, types[records.indexOf(r)]!, withoutAttributes(r)),
     }));
@@ -85,6 +101,7 @@ export function collectionsRoute(org: Org, req: ApiRequest, parts: string[]): Ap
   if (parts.length === 0 && method === 'PATCH') {
     const { allOrNone, records } = readBodyRecords(req.body);
     const types = records.map(recordType);
+    checkChunks(types);
     const results = each(org, records, allOrNone, (r) => {
       const { id, Id, ...fields } = withoutAttributes(r);
       const recordId = String(id ?? Id ?? '');

@@ -131,6 +131,7 @@ export function compositeRoute(
     try {
       const url = substitute(sub.url, results) as string;
       let body = substitute(sub.body, results);
+      const version = /^\/services\/data\/v(\d+\.\d+)/.exec(url)?.[1] ?? req.version;
       const [pathPart, queryPart] = url.replace(/^\/services\/data\/v\d+\.\d+/, '').split('?');
       const isCollection = pathPart!.startsWith('/composite/sobjects');
       if (allOrNone && isCollection && body && typeof body === 'object') body = { ...body, allOrNone: true };
@@ -144,6 +145,7 @@ export function compositeRoute(
         headers: { ...req.headers, ...subHeaders },
         body,
         userId: req.userId,
+        version,
         inComposite: true,
       });
       if (failed(response, allOrNone && isCollection))

@@ -1,4 +1,5 @@
 // A typed client of the sandbox's control API, usable from any process that knows the sandbox URL.
+import type { DuplicateResultKey } from './errors.ts';
 import type { NewUser } from './seed.ts';
 import type { CustomFieldSpec, DuplicateRuleSpec, Faults, Settings } from './settings.ts';
 import type { RevokedToken, SObject } from './store.ts';
@@ -22,6 +23,10 @@ export interface SettingsPatch {
   removedFields?: string[];
   dailyApiLimit?: number;
   autoApprove?: boolean;
+  /** 15 to 1,440; default 120. */
+  sessionTimeoutMinutes?: number;
+  /** Default 'duplicateResut', as real orgs spell it. */
+  duplicateResultKey?: DuplicateResultKey;
 }
 
 export class SandboxControl {
@@ -91,6 +96,11 @@ export class SandboxControl {
 
   async expireAccessTokens(): Promise<void> {
     await this.call('POST', 'expire-access-tokens', {});
+  }
+
+  /** Moves the sandbox's clock forward, e.g. past the session timeout; `reset()` puts it back. */
+  async advanceClock(ms: number): Promise<void> {
+    await this.call('POST', 'advance-clock', { ms });
   }
 
   async revokeRefreshTokens(): Promise<void> {

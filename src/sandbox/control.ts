@@ -5,7 +5,7 @@ import { SfError } from './errors.ts';
 import { readBody, sendJson } from './http.ts';
 import type { Org } from './org.ts';
 import { convertLead, type NewUser, SeedError, seedRecord, seedUser } from './seed.ts';
-import type { Faults, Settings } from './settings.ts';
+import { type Faults, SESSION_TIMEOUT_RANGE, type Settings } from './settings.ts';
 import type { ConnectedApp, SObject } from './store.ts';
 
 type Handler = (body: Record<string, unknown>, url: URL, parts: string[]) => unknown;
@@ -20,19 +20,35 @@ function matches(record: SObject, where: Record<string, unknown>): boolean {
 }
 
 function validateSettings(patch: Partial<Settings>): void {
+  const timeout = patch.sessionTimeoutMinutes;
+  if (
+    timeout !== undefined &&
+    (!Number.isInteger(timeout) || timeout < SESSION_TIMEOUT_RANGE.min || timeout > SESSION_TIMEOUT_RANGE.max)
+  ) {
+    throw new SeedError(
+      `sessionTimeoutMinutes must be a whole number from ${SESSION_TIMEOUT_RANGE.min} to ${SESSION_TIMEOUT_RANGE.max}`,
+    );
+  }
+  if (
+    patch.duplicateResultKey !== undefined &&
+    !['duplicateResut', 'duplicateResult'].includes(patch.duplicateResultKey)
+  ) {
+    throw new SeedError("duplicateResultKey must be 'duplicateResut' or 'duplicateResult'");
+  }
   for (const f of patch.customFields ?? []) {
     if (!f.name.endsWith('__c')) throw new SeedError(`Custom field ${f.object}.${f.name} must end in __c`);
   }
 }
 
 export function controlRoutes(org: Org, onReset: () => void): Record<string, Handler> {
-  const { store, faults, accounting } = org;
+  const { store, faults, accounting, clock } = org;
   return {
     'POST reset': () => {
       store.reset();
       faults.reset();
       accounting.reset();
       accounting.tokenCalls = 0;
+      clock.reset();
       onReset();
       return { ok: true };
     },
@@ -81,6 +97,11 @@ export function controlRoutes(org: Org, onReset: () => void): Record<string, Han
       for (const t of store.access.values()) t.expired = true;
       store.changed();
       return { ok: true };
+    },
+    'POST advance-clock': (body) => {
+      if (typeof body.ms !== 'number') throw new SeedError('advance-clock needs { ms: number }');
+      clock.advance(body.ms);
+      return { offsetMs: clock.offsetMs };
     },
     'POST revoke-refresh-tokens': () => {
       for (const t of store.refresh.values()) t.revoked = true;

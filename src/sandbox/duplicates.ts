@@ -1,5 +1,6 @@
 // Duplicate rules: a write matching an existing record on every rule field fails DUPLICATES_DETECTED.
-// Real REST answers may omit the matched ids; the sandbox returns them, as the issue asks.
+// REST answers carry the matched ids under `duplicateResut` (captured); a rule with `reportsMatches: false`
+// answers without them, and Collections never carry them (errors.ts).
 import { type DuplicateResult, SfError } from './errors.ts';
 import type { Org, WriteContext } from './org.ts';
 import type { SObject } from './store.ts';
@@ -47,6 +48,12 @@ export function checkDuplicates(org: Org, ctx: WriteContext, type: string, recor
         },
       ],
     };
-    throw new SfError(400, 'DUPLICATES_DETECTED', message, [], result);
+    throw new SfError(
+      400,
+      'DUPLICATES_DETECTED',
+      message,
+      [],
+      rule.reportsMatches === false ? undefined : result,
+    );
   }
 }

@@ -22,45 +22,44 @@ export interface DuplicateResult {
   }>;
 }
 
+export type DuplicateResultKey = 'duplicateResut' | 'duplicateResult';
+
 /** One Salesforce API error; `status` is the HTTP status a REST call answers with. */
 export class SfError extends Error {
   constructor(
     readonly status: number,
     readonly errorCode: string,
     message: string,
-    readonly fields: string[] = [],
+    /** null: a refusal of the whole request, whose REST error has no `fields` key. */
+    readonly fields: string[] | null = [],
     readonly duplicateResult?: DuplicateResult,
   ) {
     super(message);
     this.name = errorCode;
   }
 
-  /** The REST shape, an element of the error array. */
-  toRest(): Record<string, unknown> {
-    const out: Record<string, unknown> = {
-      message: this.message,
-      errorCode: this.errorCode,
-      fields: this.fields,
-    };
-    if (this.duplicateResult) out.duplicateResult = this.duplicateResult;
+  /**
+   * The REST shape, an element of the error array. Real orgs spell the duplicate key `duplicateResut`
+   * (captured on v50, read so by integrations on v48-v51: test/salesforce/captured/); the key is an org setting.
+   */
+  toRest(duplicateKey: DuplicateResultKey = 'duplicateResut'): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    if (this.duplicateResult) out[duplicateKey] = this.duplicateResult;
+    Object.assign(out, { errorCode: this.errorCode, message: this.message });
+    if (this.fields && (!this.duplicateResult || this.fields.length > 0)) out.fields = this.fields;
     return out;
   }
 
-  /** The Collections (and SaveResult) shape. */
+  /** The Collections (and SaveResult) shape: statusCode, message, fields, never the duplicate result. */
   toRecordError(): Record<string, unknown> {
-    const out: Record<string, unknown> = {
-      statusCode: this.errorCode,
-      message: this.message,
-      fields: this.fields,
-    };
-    if (this.duplicateResult) out.duplicateResult = this.duplicateResult;
-    return out;
+    return { statusCode: this.errorCode, message: this.message, fields: this.fields ?? [] };
   }
 }
 
 export const notFound = () => new SfError(404, 'NOT_FOUND', 'The requested resource does not exist');
 export const entityIsDeleted = () => new SfError(404, 'ENTITY_IS_DELETED', 'entity is deleted');
-export const invalidSession = () => new SfError(401, 'INVALID_SESSION_ID', 'Session expired or invalid');
+export const invalidSession = () =>
+  new SfError(401, 'INVALID_SESSION_ID', 'Session expired or invalid', null);
 export const jsonParserError = (detail: string) => new SfError(400, 'JSON_PARSER_ERROR', detail);
 export const invalidType = (type: string) =>
   new SfError(

@@ -1,5 +1,6 @@
 // Everything a request handler needs about the org, in one object.
 import type { Accounting } from './accounting.ts';
+import type { SandboxClock } from './clock.ts';
 import { notFound } from './errors.ts';
 import type { FaultState } from './faults.ts';
 import { type ObjectSchema, SchemaCache } from './schema.ts';
@@ -10,6 +11,7 @@ export interface Org {
   schemas: SchemaCache;
   faults: FaultState;
   accounting: Accounting;
+  clock: SandboxClock;
   /** The sandbox's own base URL: login URL and instance URL. */
   url: string;
   apiVersion: string;

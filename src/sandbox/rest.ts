@@ -1,4 +1,5 @@
 // REST routing below /services/data/vXX.X. Every call runs as one transaction: a failure leaves no partial writes.
+
 import type { ApiRequest, ApiResponse } from './api-types.ts';
 import { collectionsRoute } from './collections.ts';
 import { compositeRoute } from './composite.ts';
@@ -6,10 +7,18 @@ import { notFound, SfError } from './errors.ts';
 import type { Org } from './org.ts';
 import { sobjectRoute } from './sobject-routes.ts';
 import { QueryCursors } from './soql/cursors.ts';
+import { runSearch } from './sosl/search.ts';
 
+/** 7.0-20.0 retired in Summer '22, 21.0-30.0 in Summer '25: REST answers 410 GONE (Salesforce help 000354473). */
 export const OLDEST_VERSION = 31;
+export const OLDEST_RETIRED_VERSION = 7;
+/** Winter '27, the current release (developer.salesforce.com release list). */
+export const CURRENT_VERSION = '68.0';
 
 const RELEASES = ['Winter', 'Spring', 'Summer'];
+
+export const isRetiredVersion = (version: string) =>
+  /^\d+\.0$/.test(version) && Number(version) >= OLDEST_RETIRED_VERSION && Number(version) < OLDEST_VERSION;
 
 /** v62.0 is Winter '25; three releases a year. */
 export function versionList(apiVersion: string) {
@@ -29,7 +38,7 @@ export function isSupportedVersion(version: string, apiVersion: string): boolean
 
 function resources(org: Org, userId: string) {
   const base = `/services/data/v${org.apiVersion}`;
-  const names = ['sobjects', 'query', 'queryAll', 'composite', 'limits', 'identity'];
+  const names = ['sobjects', 'query', 'queryAll', 'search', 'composite', 'limits', 'identity'];
   return Object.fromEntries(
     names.map((n) => [n, n === 'identity' ? `${org.url}/id/${org.store.orgId}/${userId}` : `${base}/${n}`]),
   );
@@ -62,7 +71,9 @@ export class RestApi {
       return response;
     } catch (error) {
       store.rollback();
-      if (error instanceof SfError) return { status: error.status, body: [error.toRest()] };
+      if (error instanceof SfError) {
+        return { status: error.status, body: [error.toRest(store.settings.duplicateResultKey)] };
+      }
       return {
         status: 500,
         body: [{ errorCode: 'UNKNOWN_EXCEPTION', message: `An unexpected error occurred: ${String(error)}` }],
@@ -71,7 +82,9 @@ export class RestApi {
   };
 
   private route(req: ApiRequest): ApiResponse {
-    const org = this.org;
+    // Within one call, `org.apiVersion` is the version the call was made with, so every URL in the answer
+    // (Location, attributes.url, nextRecordsUrl) carries it, as a real org's do.
+    const org: Org = { ...this.org, apiVersion: req.version };
     const parts = req.path.split('/').filter(Boolean).map(decodeURIComponent);
     const [head, ...rest] = parts;
     const { method } = req;
@@ -89,6 +102,12 @@ export class RestApi {
         if (!q) throw new SfError(400, 'MALFORMED_QUERY', 'A query string has to be specified');
         const batch = QueryCursors.batchSize(req.headers['sforce-query-options']);
         return { status: 200, body: this.cursors.query(org, q, head === 'queryAll', batch) };
+      }
+      case 'search': {
+        if (method !== 'GET' || rest.length > 0) break;
+        const q = req.query.get('q');
+        if (!q) throw new SfError(400, 'MALFORMED_SEARCH', 'A search string has to be specified');
+        return { status: 200, body: runSearch(org, q) };
       }
       case 'composite':
         if (rest[0] === 'sobjects') return collectionsRoute(org, req, rest.slice(1));

@@ -27,6 +27,8 @@ function customField(spec: CustomFieldSpec): FieldDef {
     updateable: true,
     defaultedOnCreate: isBoolean,
     picklistValues: spec.picklistValues,
+    // Setup ticks "Restrict picklist to the values defined in the value set" for a new custom picklist.
+    restrictedPicklist: spec.type === 'picklist' && spec.restricted !== false,
     custom: true,
     externalId: spec.externalId ?? false,
     unique: spec.unique ?? false,

@@ -3,13 +3,14 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Accounting, endpointKey } from './accounting.ts';
+import { SandboxClock } from './clock.ts';
 import { controlRoutes, handleControl } from './control.ts';
 import { SandboxControl } from './control-client.ts';
 import { FaultState } from './faults.ts';
 import { headerMap, readBody, sendJson, sendText, sleep } from './http.ts';
 import { authorize, identity, revoke, token, userinfo } from './oauth.ts';
 import { newSchemaCache, type Org } from './org.ts';
-import { isSupportedVersion, RestApi, versionList } from './rest.ts';
+import { CURRENT_VERSION, isRetiredVersion, isSupportedVersion, RestApi, versionList } from './rest.ts';
 import { Store } from './store.ts';
 import { bearer, userForToken } from './tokens.ts';
 
@@ -22,7 +23,7 @@ export interface SandboxOptions {
   dataFile?: string;
   /** Authorize redirects at once, without the consent page. */
   autoApprove?: boolean;
-  /** Default '62.0'. */
+  /** The newest version the org serves; default the current release, CURRENT_VERSION. */
   apiVersion?: string;
 }
 
@@ -32,6 +33,8 @@ export interface Sandbox {
   control: SandboxControl;
   close(): Promise<void>;
 }
+
+export const MAX_URI_BYTES = 16_384;
 
 const REQUEST_LIMIT = [{ message: 'TotalRequests Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' }];
 const UNAVAILABLE = [
@@ -47,6 +50,10 @@ async function handleRest(org: Org, api: RestApi, req: IncomingMessage, res: Ser
   if (!match)
     return send(404, [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]);
   const [, version, rest = ''] = match;
+  // Only the 410 status of a retired version is documented; the body repeats NOT_FOUND's.
+  if (isRetiredVersion(version!)) {
+    return send(410, [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]);
+  }
   if (!isSupportedVersion(version!, org.apiVersion)) {
     return send(404, [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]);
   }
@@ -77,6 +84,7 @@ async function handleRest(org: Org, api: RestApi, req: IncomingMessage, res: Ser
     headers: headerMap(req),
     body,
     userId: String(user.Id),
+    version: version!,
   });
   if (response.raw) {
     return sendText(res, response.status, response.raw.data, response.raw.contentType, limitInfo());
@@ -91,8 +99,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     schemas: newSchemaCache(),
     faults: new FaultState(),
     accounting: new Accounting(),
+    clock: new SandboxClock(),
     url: '',
-    apiVersion: options.apiVersion ?? '62.0',
+    apiVersion: options.apiVersion ?? CURRENT_VERSION,
   };
   const api = new RestApi(org);
   const routes = controlRoutes(org, () => api.cursors.clear());
@@ -102,6 +111,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const url = new URL(req.url ?? '/', org.url);
     const path = url.pathname;
     if (path.startsWith('/__sandbox/')) return handleControl(routes, req, res, url);
+    // Salesforce's front end refuses request lines past 16,384 bytes before any API logic (help 000386264).
+    if (Buffer.byteLength(req.url ?? '') > MAX_URI_BYTES)
+      return sendText(res, 414, 'URI Too Long', 'text/plain');
     // The record links the service hands out (`<instance>/lightning/r/<type>/<id>/view`) open the stored record.
     const lightning = /^\/lightning\/r\/(\w+)\/(\w+)\/view\/?$/.exec(path);
     if (lightning) {
@@ -140,7 +152,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     sendJson(res, 404, [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]);
   }
 
-  const server = createServer((req, res) => {
+  // Node's own header limit (16 KB) would answer 431 first; the sandbox applies Salesforce's limits itself.
+  const server = createServer({ maxHeaderSize: 4 * MAX_URI_BYTES }, (req, res) => {
     handle(req, res).catch((error: unknown) => {
       if (!res.headersSent) {
         sendJson(res, 500, [{ errorCode: 'UNKNOWN_EXCEPTION', message: String(error) }]);

@@ -1,4 +1,5 @@
 // Org settings switchable through the control API, and the fault plan.
+import type { DuplicateResultKey } from './errors.ts';
 
 export type CustomFieldType =
   | 'string'
@@ -19,6 +20,8 @@ export interface CustomFieldSpec {
   externalId?: boolean;
   unique?: boolean;
   picklistValues?: string[];
+  /** A custom picklist is restricted unless this is false, as Setup creates them. */
+  restricted?: boolean;
 }
 
 export interface DuplicateRuleSpec {
@@ -26,14 +29,18 @@ export interface DuplicateRuleSpec {
   fields: string[];
   /** 'alert' rules let `Sforce-Duplicate-Rule-Header: allowSave=true` through; 'block' rules never do. */
   action: 'block' | 'alert';
+  /** Whether the REST error lists the matched records (default true); some orgs' rules answer without them. */
+  reportsMatches?: boolean;
 }
 
 export interface Settings {
   /** Owner a new or updated Lead/Case gets unless the request says `Sforce-Auto-Assign: FALSE`. */
   assignmentRules: { Lead?: string; Case?: string } | null;
   duplicateRules: DuplicateRuleSpec[];
+  /** The key of the duplicate result in REST errors: real orgs send the misspelt 'duplicateResut'. */
+  duplicateResultKey: DuplicateResultKey;
   personAccounts: boolean;
-  /** 'Case.Origin' makes that picklist reject values outside its list. */
+  /** 'Case.Origin' makes that standard picklist reject values outside its list (standard ones accept any by default). */
   restrictedPicklists: string[];
   /** 'Lead.Industry' makes the field read-only for the API user (field-level security). */
   readOnlyFields: string[];
@@ -42,11 +49,17 @@ export interface Settings {
   removedFields: string[];
   dailyApiLimit: number;
   autoApprove: boolean;
+  /** Session Settings' timeout: a token idle this long answers 401 INVALID_SESSION_ID. 15 to 1,440 minutes. */
+  sessionTimeoutMinutes: number;
 }
+
+/** Salesforce's choices run from 15 minutes to 24 hours; the default is 2 hours. */
+export const SESSION_TIMEOUT_RANGE = { min: 15, max: 24 * 60 } as const;
 
 export const defaultSettings = (autoApprove = false): Settings => ({
   assignmentRules: null,
   duplicateRules: [],
+  duplicateResultKey: 'duplicateResut',
   personAccounts: false,
   restrictedPicklists: [],
   readOnlyFields: [],
@@ -55,6 +68,7 @@ export const defaultSettings = (autoApprove = false): Settings => ({
   // Developer Edition's daily allowance.
   dailyApiLimit: 15_000,
   autoApprove,
+  sessionTimeoutMinutes: 120,
 });
 
 export interface Faults {

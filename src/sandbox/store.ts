@@ -21,6 +21,8 @@ export interface AccessToken {
   refreshToken?: string;
   expired: boolean;
   scope: string;
+  /** Sandbox-clock ms of the last call made with it: the session times out after the org's timeout idle. */
+  lastUsedAt?: number;
 }
 
 export interface RefreshToken {

@@ -35,7 +35,14 @@ export function issueTokens(
   const { store } = org;
   // Access tokens start with the 15-character org id and '!', as real ones do.
   const accessToken = `${store.orgId.slice(0, 15)}!AR${random(60)}`;
-  store.access.set(accessToken, { userId, clientId, refreshToken, expired: false, scope });
+  store.access.set(accessToken, {
+    userId,
+    clientId,
+    refreshToken,
+    expired: false,
+    scope,
+    lastUsedAt: org.clock.now(),
+  });
   const id = `${org.url}/id/${store.orgId}/${userId}`;
   const issuedAt = String(Date.now());
   const response: TokenResponse = {
@@ -65,6 +72,14 @@ export function userForToken(org: Org, token: string | undefined): SObject | und
   if (!token) return undefined;
   const access = org.store.access.get(token);
   if (!access || access.expired) return undefined;
+  // Sessions end after the org's timeout without activity; each call keeps the session alive.
+  const now = org.clock.now();
+  if (now - (access.lastUsedAt ?? now) > org.store.settings.sessionTimeoutMinutes * 60_000) {
+    access.expired = true;
+    org.store.changed();
+    return undefined;
+  }
+  access.lastUsedAt = now;
   if (access.refreshToken && org.store.refresh.get(access.refreshToken)?.revoked) return undefined;
   const user = org.store.get('User', access.userId);
   return user && user.IsActive !== false ? user : undefined;

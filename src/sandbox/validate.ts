@@ -132,7 +132,8 @@ export function coerceFields(schema: ObjectSchema, input: SObject, mode: 'create
         key,
       ]);
     }
-    if (mode === 'create' ? !field.createable : !field.updateable) readOnly.push(field.name);
+    if (mode === 'create' ? !field.createable : !field.updateable || field.createOnly)
+      readOnly.push(field.name);
   }
   if (readOnly.length > 0) {
     throw new SfError(

@@ -1,6 +1,8 @@
 // After a crash or a dropped connection while writes were in flight, their outcome is unknown: the org may hold a
 // Task or Case the ledger never heard of. Before writing again, look for it and adopt it, so a retry never
-// duplicates. (A Lead or Contact made by the lost call is found by identification itself.)
+// duplicates. The Task or Case carries the key to the rest of that write: its WhoId / ContactId / AccountId name the
+// Lead, Contact or Account the same call created, which identification alone cannot find for a visitor with neither
+// email nor phone (issue 16.6).
 import type { Connection } from 'jsforce';
 import type { Prisma } from '../db/open.ts';
 import type { CxEvent } from '../mapping/event.ts';
@@ -14,6 +16,22 @@ import type { ActiveMapping } from './mapping-versions.ts';
 const SLACK_MS = 5 * 60 * 1000;
 
 const PARENT_FIELD: Record<string, string> = { Task: 'WhoId', Case: 'ContactId' };
+/** The link fields of a Task/Case that may name a record the same write created, and the ledger key of each. */
+const LINKS: Record<string, Array<{ field: string; known: 'leadId' | 'contactId' | 'accountId' }>> = {
+  Task: [
+    { field: 'WhoId', known: 'leadId' },
+    { field: 'WhoId', known: 'contactId' },
+  ],
+  Case: [
+    { field: 'ContactId', known: 'contactId' },
+    { field: 'AccountId', known: 'accountId' },
+  ],
+};
+const KNOWN_OF: Record<string, 'leadId' | 'contactId' | 'accountId'> = {
+  Lead: 'leadId',
+  Contact: 'contactId',
+  Account: 'accountId',
+};
 
 interface Planned {
   record: OpenRecord;
@@ -45,16 +63,16 @@ export async function recoverLostWrites<T extends Planned>(
       if (typeof parent === 'string') conditions.push(`${PARENT_FIELD[step.object]} = ${soqlString(parent)}`);
       // Several chats of one visitor share Subject and parent: take any candidate no other chat owns. Should two
       // lost Tasks trade places, the update planned next rewrites each with its own chat's content.
-      const soql = `SELECT Id FROM ${step.object} WHERE ${conditions.join(' AND ')} ORDER BY CreatedDate LIMIT 10`;
+      const select = ['Id', ...new Set(LINKS[step.object]!.map((l) => l.field))].join(', ');
+      const soql = `SELECT ${select} FROM ${step.object} WHERE ${conditions.join(' AND ')} ORDER BY CreatedDate LIMIT 10`;
       return [{ item, step, found: loader.load(soql) }];
     }),
   );
   const adopted = new Set<T>();
   const taken = new Set<string>();
   for (const { item, step, found } of searches) {
-    const candidates = (await found)
-      .map((row) => row.Id)
-      .filter((id): id is string => typeof id === 'string');
+    const rows = await found;
+    const candidates = rows.map((row) => row.Id).filter((id): id is string => typeof id === 'string');
     const owned = await prisma.syncObject.findMany({
       where: { salesforceId: { in: candidates }, syncRecord: { tenantId: item.record.tenantId } },
       select: { salesforceId: true },
@@ -70,6 +88,7 @@ export async function recoverLostWrites<T extends Planned>(
       null,
     );
     item.lookups.known = { ...item.lookups.known, [step.object === 'Task' ? 'taskId' : 'caseId']: id };
+    await adoptParents(prisma, item, step, rows.find((row) => row.Id === id) ?? {});
     adopted.add(item);
   }
   return planned.map((item) =>
@@ -77,4 +96,29 @@ export async function recoverLostWrites<T extends Planned>(
       ? { ...item, plan: planEvent(mapping.compiled, item.event, item.lookups, { action: item.action }) }
       : item,
   );
+}
+
+/** The records the lost write created along with the Task/Case (the plan's creates its links referred to), as the
+ *  Task/Case found in the org names them: adopted, so the next plan updates them instead of creating them again. */
+async function adoptParents(
+  prisma: Prisma,
+  item: Planned,
+  activity: Extract<DmlPlan['steps'][number], { op: 'create' }>,
+  row: Record<string, unknown>,
+): Promise<void> {
+  const creates = new Map(item.plan.steps.flatMap((s) => (s.op === 'create' ? [[s.ref, s] as const] : [])));
+  for (const link of LINKS[activity.object] ?? []) {
+    const value = activity.fields[link.field];
+    const id = row[link.field];
+    if (value === null || typeof value !== 'object' || typeof id !== 'string') continue;
+    const parent = creates.get(value.ref);
+    if (!parent || KNOWN_OF[parent.object] !== link.known) continue;
+    await saveObject(
+      prisma,
+      item.record,
+      { role: parent.ref, sobjectType: parent.object, salesforceId: id },
+      null,
+    );
+    item.lookups.known = { ...item.lookups.known, [link.known]: id };
+  }
 }

@@ -22,6 +22,7 @@ import {
   isLowPriority,
 } from './api-budget.ts';
 import { currentUsage, heldReason, waitForBudget } from './budget-wait.ts';
+import { cloudcxTenantId } from './cloudcx-tenant-id.ts';
 import { foldEvents } from './fold-events.ts';
 import {
   ACTION_PREFIX,
@@ -239,9 +240,10 @@ async function planAll(
 ): Promise<Planned[]> {
   const { prisma, owners } = deps;
   const tenantId = records[0]!.tenantId;
+  const tenantKey = await cloudcxTenantId(prisma, tenantId);
   const prepared = await Promise.all(
     records.map(async (record) => {
-      const event = foldEvents(eventsOf(record));
+      const event = { ...foldEvents(eventsOf(record)), cloudcxTenantId: tenantKey };
       const { known, unchanged } = await knownIds(
         prisma,
         record,

@@ -19,11 +19,32 @@ describe('lookupsFor', () => {
     });
   });
 
-  it('matches phones by their last digits, and skips numbers too short to identify anyone', () => {
+  it("finds phones through Salesforce's search index by their last digits, never a leading-wildcard LIKE", () => {
     const phone = (p: string) =>
       lookupsFor(sales, chatEvent({ visitor: { phone: p } })).find((l) => l.rule === 'lead-by-phone');
-    expect(phone('+1 (555) 010-2030')?.soql).toContain("WHERE Phone LIKE '%5%5%5%0%1%0%2%0%3%0'");
+    expect(phone('+1 (555) 010-2030')?.soql).toBe(
+      'FIND {"5550102030"} IN PHONE FIELDS RETURNING Lead(Id, LastModifiedDate, CreatedDate, Email, Phone, ' +
+        'LastName, Company, Name, Status, IsConverted, ConvertedContactId, ConvertedAccountId ' +
+        'ORDER BY LastModifiedDate DESC LIMIT 10)',
+    );
+    expect(phone('+1 (555) 010-2030')?.soql).not.toContain('LIKE');
     expect(phone('12-34')).toBeUndefined();
+  });
+
+  it("filters a phone search by the rule's other conditions", () => {
+    const both = defaultMapping('sales', [
+      [
+        '- { field: Phone, source: visitor.phone, normalize: phone }',
+        '- { field: Phone, source: visitor.phone, normalize: phone }\n          - { field: Company, source: visitor.company }',
+      ],
+    ]);
+    const [search] = lookupsFor(
+      both,
+      chatEvent({ visitor: { phone: '555 010 2030', company: "O'Hara" } }),
+    ).filter((l) => l.rule === 'lead-by-phone');
+    expect(search?.soql).toMatch(
+      /^FIND \{"5550102030"\} IN PHONE FIELDS RETURNING Lead\(.* WHERE Company = 'O\\'Hara' ORDER BY/,
+    );
   });
 
   it('skips a rule whose CloudCX value is blank, and orders by creation for onMultiple oldest', () => {
@@ -33,7 +54,7 @@ describe('lookupsFor', () => {
       chatEvent({ visitor: { email: '  ', phone: '555 010 2030' }, agent: { id: 'a' } }),
     );
     expect(keys.map((l) => l.key)).toEqual(['identify:Lead:lead-by-phone']);
-    expect(keys[0]?.soql).toMatch(/ORDER BY CreatedDate ASC LIMIT 10$/);
+    expect(keys[0]?.soql).toMatch(/ORDER BY CreatedDate ASC LIMIT 10\)$/);
   });
 
   it('reads a record CloudCX recorded earlier by its Id', () => {

@@ -164,6 +164,23 @@ describe('sales setup: visitors as Leads, chats as Tasks', () => {
 });
 
 describe('support setup: visitors as Contacts, chats as Cases', () => {
+  it("never sends the Case's create-only web fields (Supplied*) on the update of the Case made at chat start", () => {
+    const known = { contactId: contact.Id, caseId: '500000000000001AAA' };
+    const plan = planEvent(
+      support,
+      endedChat(),
+      lookups({ known, records: { 'identify:Contact:known': [contact] } }),
+    );
+    const update = plan.steps.find((s) => s.op === 'update' && s.object === 'Case');
+    expect(update).toMatchObject({ id: known.caseId, fields: { Description: expect.any(String) } });
+    expect(Object.keys(update!.fields).filter((f) => f.startsWith('Supplied'))).toEqual([]);
+    expect(plan.skipped).toContainEqual({
+      object: 'Case',
+      field: 'SuppliedName',
+      reason: 'create-only: written when the record was created',
+    });
+  });
+
   it('records a new visitor as a Contact under the matched Account, with a Case', async () => {
     const account = {
       Id: '001000000000001AAA',

@@ -92,20 +92,22 @@ describe('sObject Collections', () => {
     expect(split).toHaveLength(201);
   });
 
-  it('includes the duplicate result in a record error', async () => {
+  it('answers a duplicate in a record error with statusCode, message and fields only', async () => {
     await sb.control.setSettings({
       duplicateRules: [{ object: 'Contact', fields: ['Email'], action: 'block' }],
     });
     const { id } = await sb.control.insert('Contact', { LastName: 'A', Email: 'a@acme.test' });
     const [result] = await conn.sobject('Contact').create([{ LastName: 'B', Email: 'a@acme.test' }]);
-    expect(result).toMatchObject({
+    expect(result).toEqual({
       success: false,
       errors: [
         {
           statusCode: 'DUPLICATES_DETECTED',
-          duplicateResult: { matchResults: [{ matchRecords: [{ record: { Id: id } }] }] },
+          message: "You're creating a duplicate record. We recommend you use an existing record instead.",
+          fields: [],
         },
       ],
     });
+    expect(JSON.stringify(result)).not.toContain(id);
   });
 });

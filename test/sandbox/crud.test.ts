@@ -15,10 +15,12 @@ beforeEach(async () => {
 });
 
 describe('versions and resources', () => {
-  it('lists API versions without a session, newest last', async () => {
+  it('lists API versions without a session, from 31.0 to the current release', async () => {
     const res = await fetch(`${sb.url}/services/data/`);
     const versions = (await res.json()) as Array<{ label: string; url: string; version: string }>;
-    expect(versions.at(-1)).toEqual({ label: "Winter '25", url: '/services/data/v62.0', version: '62.0' });
+    expect(versions.at(-1)).toEqual({ label: "Winter '27", url: '/services/data/v68.0', version: '68.0' });
+    expect(versions[0]?.version).toBe('31.0');
+    expect(versions.find((v) => v.version === '62.0')?.label).toBe("Winter '25");
     expect(versions.find((v) => v.version === '61.0')?.label).toBe("Summer '24");
   });
 
@@ -130,7 +132,7 @@ describe('create, read, update, delete', () => {
     );
   });
 
-  it('answers NOT_FOUND, MALFORMED_ID, INVALID_FIELD and JSON_PARSER_ERROR', async () => {
+  it('answers NOT_FOUND, MALFORMED_ID, INVALID_FIELD, JSON_PARSER_ERROR, and INVALID_FIELD_FOR_INSERT_UPDATE for an Id on create', async () => {
     const missing = await rest(sb, conn, 'GET', `/sobjects/Lead/${to18('00QHs000000000A')}`);
     expect([missing.status, missing.body[0].errorCode]).toEqual([404, 'NOT_FOUND']);
     const malformed = await rest(sb, conn, 'PATCH', '/sobjects/Lead/abc', { LastName: 'x' });
@@ -143,7 +145,7 @@ describe('create, read, update, delete', () => {
     const withId = await failure(
       conn.requestPost('/sobjects/Lead', { Id: to18('00QHs000000000A'), LastName: 'x', Company: 'y' }),
     );
-    expect(withId.errorCode).toBe('INVALID_FIELD');
+    expect(withId.errorCode).toBe('INVALID_FIELD_FOR_INSERT_UPDATE');
   });
 
   it('stores an empty string as null and email in lower case', async () => {

@@ -279,7 +279,7 @@ describe('org behaviours', () => {
     expect(res.status).toBe(400);
     const [error] = res.body;
     expect(error.errorCode).toBe('DUPLICATES_DETECTED');
-    expect(error.duplicateResult).toMatchObject({
+    expect(error.duplicateResut).toMatchObject({
       allowSave: false,
       duplicateRuleEntityType: 'Contact',
       errorMessage: error.message,

@@ -55,6 +55,9 @@ const D = {
   createTenant: graphql(`
     mutation XtCreateTenant { createTenant(input: { slug: "evil", name: "Evil" }) { __typename } }
   `),
+  setTenantCloudcxId: graphql(`
+    mutation XtSetTenantCloudcxId($tenantId: ID!) { setTenantCloudcxId(tenantId: $tenantId, cloudcxTenantId: "evil") { __typename } }
+  `),
   disconnectSalesforce: graphql(`mutation XtDisconnect { disconnectSalesforce { status } }`),
   publishMapping: graphql(`
     mutation XtPublish($yaml: String!) { publishMapping(yaml: $yaml) { __typename ... on MutationPublishMappingSuccess { data { mappingVersion { id version } } } } }
@@ -241,6 +244,8 @@ const cases: Record<string, Case> = {
     expect((await org.service.client(result.data.key).request(D.viewer)).viewer.tenant?.slug).toBe('globex');
   },
   'Mutation.createTenant': () => refused(asB().request(D.createTenant)),
+  'Mutation.setTenantCloudcxId': () =>
+    refused(asB().request(D.setTenantCloudcxId, { tenantId: org.tenantId })),
   'Mutation.disconnectSalesforce': async () => {
     expect((await asB().request(D.disconnectSalesforce)).disconnectSalesforce.status).toBe('NOT_CONNECTED');
     await aConnected();

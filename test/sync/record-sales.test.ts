@@ -1,7 +1,24 @@
 // The seed's sales setup (the default mapping): visitors become Leads, chats and conversations become Tasks.
 // Every scenario also checks the Salesforce API calls it cost, as the org's daily limit counts them.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { graphql } from '../generated/gql.ts';
 import { type ConnectedTenant, startConnectedTenant } from '../support/connected-tenant.ts';
+import { graphqlError } from '../support/graphql-errors.ts';
+
+const SetTenantCloudcxId = graphql(`
+  mutation SalesSetTenantCloudcxId($tenantId: ID!, $cloudcxTenantId: String!) {
+    setTenantCloudcxId(tenantId: $tenantId, cloudcxTenantId: $cloudcxTenantId) {
+      __typename
+      ... on MutationSetTenantCloudcxIdSuccess {
+        data {
+          cloudcxTenantId
+        }
+      }
+    }
+  }
+`);
+/** CloudCX's own id for the tenant: what the seed's "Tenant ID" means in Subjects. */
+const CLOUDCX_TENANT_ID = 'cx-4711';
 
 let org: ConnectedTenant;
 let agentUserId: string;
@@ -9,6 +26,12 @@ let agentUserId: string;
 beforeAll(async () => {
   org = await startConnectedTenant();
   agentUserId = await org.createAgent('sam@acme.example', 'Agent');
+  const system = org.service.client(await org.service.systemKey());
+  const set = await system.request(SetTenantCloudcxId, {
+    tenantId: org.tenantId,
+    cloudcxTenantId: CLOUDCX_TENANT_ID,
+  });
+  expect(set.setTenantCloudcxId).toMatchObject({ data: { cloudcxTenantId: CLOUDCX_TENANT_ID } });
 });
 afterAll(() => org?.close());
 beforeEach(() => org.sandbox.control.resetApiCalls());
@@ -17,6 +40,25 @@ const started = '2026-11-25T10:00:00.000Z';
 const ended = '2026-11-25T10:12:00.000Z';
 const agent = { id: 'a1', name: 'Sam', email: 'sam@acme.example' };
 const apiCalls = async () => (await org.sandbox.control.apiCalls()).total;
+
+describe("CloudCX's tenant id", () => {
+  it('is changed by SYSTEM only, checked, and unique', async () => {
+    const admin = org.service.client(org.keys.ADMIN);
+    const refused = await graphqlError(
+      admin.request(SetTenantCloudcxId, { tenantId: org.tenantId, cloudcxTenantId: 'mine' }),
+    );
+    expect(refused.code).toBe('FORBIDDEN');
+    const system = org.service.client(await org.service.systemKey());
+    const other = await org.service.createTenant('other-cx');
+    const taken = await system.request(SetTenantCloudcxId, {
+      tenantId: other.id,
+      cloudcxTenantId: CLOUDCX_TENANT_ID,
+    });
+    expect(taken.setTenantCloudcxId).toMatchObject({ __typename: 'InvalidInputError' });
+    const blank = await system.request(SetTenantCloudcxId, { tenantId: other.id, cloudcxTenantId: ' x' });
+    expect(blank.setTenantCloudcxId).toMatchObject({ __typename: 'InvalidInputError' });
+  });
+});
 
 describe('web chat, sales setup', () => {
   it('creates a Lead for a new visitor and the whole chat as a Task under it, owned by the agent, in 2 calls', async () => {
@@ -55,7 +97,9 @@ describe('web chat, sales setup', () => {
     const tasks = await org.sandbox.control.records('Task', { WhoId: leads[0].Id });
     expect(tasks).toHaveLength(1);
     expect(tasks[0]).toMatchObject({ OwnerId: agentUserId, Status: 'Completed', ActivityDate: '2026-11-25' });
-    expect(tasks[0].Subject).toBe(`Chat with Ada Lovelace via Website (${org.tenantId})`);
+    expect(tasks[0].Subject).toBe(
+      `Chat with Ada Lovelace <ada@example.com> via Website (${CLOUDCX_TENANT_ID})`,
+    );
     for (const line of [
       'Chat ID: chat-new-1',
       'Start Time: 2026-11-25 10:00:00 UTC',
@@ -149,7 +193,7 @@ describe('web chat, sales setup', () => {
     expect(tasks).toHaveLength(1);
     expect(tasks[0]).toMatchObject({
       Status: 'Completed',
-      Subject: `Chat with Linus via Website (${org.tenantId})`,
+      Subject: `Chat with Linus <linus@kernel.example> via Website (${CLOUDCX_TENANT_ID})`,
     });
     expect(tasks[0].Description).toContain('Thanks, bye');
     expect(await apiCalls()).toBeLessThanOrEqual(callsAtStart + 2);
@@ -233,7 +277,8 @@ describe('inbox, sales setup', () => {
       OwnerId: agentUserId,
     });
     const [task] = await org.sandbox.control.records('Task', { WhoId: lead.Id });
-    expect(task.Subject).toBe(`Invoice question - Chat with Turing via Website (${org.tenantId})`);
+    // Inbox: its Subject, not the email, goes into the Task's Subject (seed row "Email Address | Subject").
+    expect(task.Subject).toBe(`Invoice question - Chat with Turing via Website (${CLOUDCX_TENANT_ID})`);
     expect(task.Description).toContain('Conversation ID: conv-1');
     expect(task.Description).toContain('Where is my invoice?');
     expect(task.Description).toContain('Note: Sent a copy');

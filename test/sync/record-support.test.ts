@@ -52,7 +52,7 @@ describe('new visitors', () => {
     const cases = await org.sandbox.control.records('Case', { ContactId: contact.Id });
     expect(cases).toHaveLength(1);
     expect(cases[0]).toMatchObject({
-      Subject: `Website chat (${org.tenantId})`,
+      Subject: `Website chat (acme)`,
       Origin: 'Web',
       SuppliedName: 'Margaret Hamilton',
       SuppliedEmail: 'margaret@apollo.example',
@@ -88,7 +88,7 @@ describe('new visitors', () => {
     const [kase] = await org.sandbox.control.records('Case', { ContactId: contact.Id });
     expect(kase).toMatchObject({
       Origin: 'Email',
-      Subject: `Refund request - Website conversation (${org.tenantId})`,
+      Subject: `Refund request - Website conversation (acme)`,
     });
     const links = await org.sandbox.control.records('ContentDocumentLink', { LinkedEntityId: kase.Id });
     const versions = await org.sandbox.control.records('ContentVersion');

@@ -4,6 +4,7 @@ import type { CompiledMapping, CxEvent, LookupResults } from '../../mapping/inde
 import { loadMapping, lookupsFor, planEvent } from '../../mapping/index.ts';
 import { asConnectionUnavailable, ConnectionUnavailableError } from '../../salesforce/connections.ts';
 import { createQueryLoader } from '../../salesforce/query-loader.ts';
+import { cloudcxTenantId } from '../../sync/cloudcx-tenant-id.ts';
 import { activeMapping, MappingInvalidError } from '../../sync/mapping-versions.ts';
 import { normalizeVisitorKey } from '../../sync/visitor-key.ts';
 import { builder } from '../builder.ts';
@@ -98,7 +99,10 @@ builder.queryField('planChat', (t) =>
     resolve: async (_root, args, context) => {
       const tenantId = context.viewer.tenantId!;
       const { compiled, version } = await mappingToPlan(context, args.mapping ?? undefined);
-      const event = toEvent(tenantId, args.event.chatId, args.event.event, args.event as never);
+      const event = {
+        ...toEvent(tenantId, args.event.chatId, args.event.event, args.event as never),
+        cloudcxTenantId: await cloudcxTenantId(context.prisma, tenantId),
+      };
       checkEventInput(event);
       const known = await knownFor(context, event);
       const requests = lookupsFor(compiled, event, known);
@@ -169,7 +173,7 @@ async function runLookups(
       connected: false,
     };
   }
-  // Only SELECTs: lookupsFor builds nothing else. The loader sends them together, as the sync does.
+  // Only reads (SELECT, or a SOSL FIND for phones): lookupsFor builds nothing else. The loader sends them together.
   const loader = createQueryLoader(session.conn);
   const answered = await Promise.all(
     requests.map(async (request): Promise<Lookup> => {

@@ -1,5 +1,6 @@
 // Tenants and the caller's own identity.
 import { createApiKey } from '../../auth/api-keys.ts';
+import type { Prisma } from '../../db/open.ts';
 import { Role } from '../../generated/prisma/enums.ts';
 import { builder } from '../builder.ts';
 import { InvalidInputError } from '../errors.ts';
@@ -15,6 +16,11 @@ export const TenantType = builder.prismaObject('Tenant', {
     id: t.exposeID('id'),
     slug: t.exposeString('slug'),
     name: t.exposeString('name'),
+    cloudcxTenantId: t.string({
+      description:
+        "CloudCX's own id for this tenant, as mappings' `tenant.id` shows it (the slug when not set).",
+      resolve: (tenant) => tenant.cloudcxTenantId ?? tenant.slug,
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),
 });
@@ -47,8 +53,26 @@ const CreateTenantInput = builder.inputType('CreateTenantInput', {
   fields: (t) => ({
     slug: t.string({ required: true, description: 'Lower-case letters, digits and dashes; unique.' }),
     name: t.string({ required: true }),
+    cloudcxTenantId: t.string({
+      description:
+        "CloudCX's own id for the tenant (the one its frontend knows); mappings show it as `tenant.id`. Default: the slug.",
+    }),
   }),
 });
+
+/** Printable, no spaces at the ends, at most 100 characters: it goes into Salesforce Subjects. */
+const CLOUDCX_TENANT_ID = /^[^\s\p{Cc}](?:[^\p{Cc}]{0,98}[^\s\p{Cc}])?$/u;
+
+async function checkCloudcxTenantId(prisma: Prisma, value: string, exceptTenantId?: string): Promise<void> {
+  if (!CLOUDCX_TENANT_ID.test(value))
+    throw new InvalidInputError(
+      'cloudcxTenantId must be 1-100 printable characters without leading or trailing spaces.',
+      'cloudcxTenantId',
+    );
+  const taken = await prisma.tenant.findUnique({ where: { cloudcxTenantId: value }, select: { id: true } });
+  if (taken && taken.id !== exceptTenantId)
+    throw new InvalidInputError(`Another tenant already has cloudcxTenantId "${value}".`, 'cloudcxTenantId');
+}
 
 const CreateTenantPayload = builder.simpleObject('CreateTenantPayload', {
   fields: (t) => ({
@@ -74,12 +98,44 @@ builder.mutationField('createTenant', (t) =>
       if (await prisma.tenant.findUnique({ where: { slug: input.slug }, select: { id: true } })) {
         throw new InvalidInputError(`A tenant with slug "${input.slug}" already exists.`, 'slug');
       }
-      const tenant = await prisma.tenant.create({ data: { slug: input.slug, name: input.name } });
+      if (input.cloudcxTenantId != null) await checkCloudcxTenantId(prisma, input.cloudcxTenantId);
+      const tenant = await prisma.tenant.create({
+        data: { slug: input.slug, name: input.name, cloudcxTenantId: input.cloudcxTenantId ?? null },
+      });
       const key = await createApiKey(prisma, { tenantId: tenant.id, role: 'ADMIN', name: 'first admin key' });
       await prisma.auditEvent.create({
         data: { tenantId: tenant.id, actor: viewer.actor, action: 'tenant.created' },
       });
       return { tenantId: tenant.id, adminKey: key.key };
+    },
+  }),
+);
+
+builder.mutationField('setTenantCloudcxId', (t) =>
+  t.prismaField({
+    type: 'Tenant',
+    description:
+      "Changes CloudCX's own id for a tenant, used as `tenant.id` in its mappings (platform only).",
+    authScopes: { system: true },
+    errors: { types: [InvalidInputError] },
+    args: {
+      tenantId: t.arg.id({ required: true, description: "The tenant's id in this service." }),
+      cloudcxTenantId: t.arg.string({ required: true }),
+    },
+    resolve: async (query, _root, args, { prisma, viewer }) => {
+      const tenantId = String(args.tenantId);
+      if (!(await prisma.tenant.findUnique({ where: { id: tenantId }, select: { id: true } })))
+        throw new InvalidInputError('No such tenant.', 'tenantId');
+      await checkCloudcxTenantId(prisma, args.cloudcxTenantId, tenantId);
+      const tenant = await prisma.tenant.update({
+        ...query,
+        where: { id: tenantId },
+        data: { cloudcxTenantId: args.cloudcxTenantId },
+      });
+      await prisma.auditEvent.create({
+        data: { tenantId, actor: viewer.actor, action: 'tenant.cloudcx-id-changed' },
+      });
+      return tenant;
     },
   }),
 );

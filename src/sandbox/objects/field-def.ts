@@ -34,6 +34,11 @@ export interface FieldDef {
   custom?: boolean;
   externalId?: boolean;
   unique?: boolean;
+  /**
+   * Settable on create only, although describe reports it updateable (Case.Supplied*: "can't be updated after
+   * the case has been created", Case field reference). An update naming it is refused.
+   */
+  createOnly?: boolean;
   /** Long text areas can be neither filtered nor sorted in SOQL. */
   filterable?: boolean;
 }

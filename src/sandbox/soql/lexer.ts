@@ -27,8 +27,12 @@ export function queryError(code: string, soql: string, pos: number, message: str
     400,
     code,
     `${line}\n${' '.repeat(column - 1)}^\nERROR at Row:${row}:Column:${column}\n${message}`,
+    // Query errors name no fields: the body is just message and errorCode.
+    null,
   );
 }
+
+export const MAX_STRING_LITERAL = 4_000;
 
 const SIMPLE_ESCAPES: Record<string, string> = {
   "'": "'",
@@ -56,6 +60,15 @@ function readString(soql: string, start: number): { token: Token; end: number } 
   while (i < soql.length) {
     const c = soql[i]!;
     if (c === "'") {
+      // The SOQL reference limits a WHERE string to 4,000 characters; the message text is the sandbox's own.
+      if (value.length > MAX_STRING_LITERAL) {
+        throw queryError(
+          'MALFORMED_QUERY',
+          soql,
+          start,
+          `String literal of ${value.length} characters exceeds the maximum of ${MAX_STRING_LITERAL}`,
+        );
+      }
       const token: Token = {
         kind: 'string',
         text: soql.slice(start, i + 1),
