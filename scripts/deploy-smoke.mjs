@@ -105,26 +105,26 @@ function step(what) {
 }
 
 async function waitReady(exited) {
-  let done = false;
-  let ready = false;
+  let exitCode;
   void exited.then((code) => {
-    done = true;
-    if (ready) return;
-    console.error(`deploy-smoke: the service exited with ${code} before it was ready`);
-    process.exit(1);
+    exitCode = code;
   });
-  for (let i = 0; i < 600 && !done; i++) {
-    const ok = await fetch(`${base}/readyz`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) {
-      ready = true;
+  for (let i = 0; i < 600 && exitCode === undefined; i++) {
+    if (
+      await fetch(`${base}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
       return;
-    }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error('not ready within 60 s');
+  // Thrown, not exited: the caller's finally stops the sandbox and removes the data folder.
+  throw new Error(
+    exitCode === undefined
+      ? 'not ready within 60 s'
+      : `the service exited with ${exitCode} before it was ready`,
+  );
 }
 
 async function graphql(key, query, variables) {
