@@ -37,6 +37,7 @@ export async function startBenchOrg(options: { mapping?: string; slug?: string }
     ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64'),
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
     DEMO: '0',
+    SALESFORCE_ALLOWED_HOSTS: sandbox.url,
   });
   const app = await createApp(config, { sync: { pollingIntervalSeconds: 0.5 } });
   await sandbox.control.createConnectedApp({

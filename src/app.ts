@@ -5,6 +5,7 @@ import type { Config } from './config.ts';
 import { loadSecretBox } from './crypto.ts';
 import { type Database, openDatabase } from './db/open.ts';
 import { useOAuthCallback } from './http/oauth-callback.ts';
+import { useOAuthStart } from './http/oauth-start.ts';
 import { createLogger, type Logger } from './log.ts';
 import { Metrics, useMetrics } from './metrics.ts';
 import { SalesforceConnections } from './salesforce/connections.ts';
@@ -59,7 +60,11 @@ export async function createApp(
     db,
     services,
     log,
-    routes: [useOAuthCallback({ connections, log }), useMetrics(metrics)],
+    routes: [
+      useOAuthStart({ connections, log, secureCookies: config.publicBaseUrl.startsWith('https://') }),
+      useOAuthCallback({ connections, log }),
+      useMetrics(metrics),
+    ],
     graphiqlHeaders: () => graphiql.headers,
   });
   return {

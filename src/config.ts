@@ -21,6 +21,8 @@ export interface Config {
   encryptionKey?: string;
   jwt: { secret?: string; publicKeyPem?: string; jwksUrl?: string; issuer?: string; audience?: string };
   salesforceApiVersion: string;
+  /** Origins besides Salesforce's own domains that may act as a Salesforce login or API host (src/salesforce/endpoints.ts). */
+  salesforceAllowedOrigins: string[];
   logLevel: string;
   /** Human-readable logs (pino-pretty) instead of JSON lines. */
   logPretty: boolean;
@@ -88,6 +90,10 @@ export const VARIABLES = {
   SALESFORCE_API_VERSION: {
     schema: { type: 'string', pattern: '^\\d{2}\\.0$', default: '62.0' },
     hint: 'must be a version like 62.0',
+  },
+  SALESFORCE_ALLOWED_HOSTS: {
+    schema: { type: 'string' },
+    hint: 'origins separated by commas or spaces, e.g. https://sf-proxy.example',
   },
   LOG_LEVEL: {
     schema: { type: 'string', enum: LOG_LEVELS },
@@ -179,6 +185,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       audience: get('JWT_AUDIENCE'),
     },
     salesforceApiVersion: get<string>('SALESFORCE_API_VERSION')!,
+    salesforceAllowedOrigins: allowedOrigins(get('SALESFORCE_ALLOWED_HOSTS')),
     logLevel: get<string>('LOG_LEVEL') ?? (nodeEnv === 'test' ? 'silent' : 'info'),
     logPretty:
       (get<string>('LOG_FORMAT') ?? (production || nodeEnv === 'test' ? 'json' : 'pretty')) === 'pretty',
@@ -209,4 +216,23 @@ export function environment(env: NodeJS.ProcessEnv = process.env, cwd = process.
     return env;
   }
   return { ...parseEnv(readFileSync(file, 'utf8')), ...env };
+}
+
+/** SALESFORCE_ALLOWED_HOSTS: origins separated by commas or spaces; a bare host name means https. */
+function allowedOrigins(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .map((entry) => {
+      let url: URL | undefined;
+      try {
+        url = new URL(/^[a-z]+:\/\//i.test(entry) ? entry : `https://${entry}`);
+      } catch {}
+      if (!url || !/^https?:$/.test(url.protocol) || url.pathname !== '/' || url.search || url.username) {
+        throw new ConfigError(
+          `SALESFORCE_ALLOWED_HOSTS: "${entry}" is not an origin such as https://sf-proxy.example or http://127.0.0.1:4001`,
+        );
+      }
+      return url.origin;
+    });
 }

@@ -5,6 +5,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { App } from './app.ts';
 import { createApiKey } from './auth/api-keys.ts';
+import type { Config } from './config.ts';
 import { type Sandbox, startSandbox } from './sandbox/server.ts';
 
 const DEMO_CLIENT_ID = 'cloudcx-demo-app';
@@ -21,6 +22,15 @@ export interface Demo {
   sandbox: Sandbox;
   key: string;
   tenantId: string;
+}
+
+/**
+ * The demo's configuration: its sandbox is a Salesforce host only because it is listed, as an operator lists any
+ * other host (SALESFORCE_ALLOWED_HOSTS); `startSandbox` listens on 127.0.0.1.
+ */
+export function demoConfig(config: Config): Config {
+  const sandbox = `http://127.0.0.1:${config.sandboxPort}`;
+  return { ...config, salesforceAllowedOrigins: [...config.salesforceAllowedOrigins, sandbox] };
 }
 
 export async function startDemo(app: App, port: number): Promise<Demo> {
@@ -62,16 +72,27 @@ export async function startDemo(app: App, port: number): Promise<Demo> {
 }
 
 /**
- * The OAuth web-server flow an admin follows (system configuration), approved at once by a sandbox started with
- * autoApprove: the authorization URL redirects to our callback with a code, which completes the connection.
+ * The OAuth web-server flow an admin's browser follows (system configuration), approved at once by a sandbox started
+ * with autoApprove: our start route sets the nonce cookie and redirects to the sandbox, which redirects to our
+ * callback with a code; the callback, given the cookie back, completes the connection. Our two routes are called
+ * through the handler itself: the server does not listen yet.
  */
 export async function connectThroughSandbox(app: App, tenantId: string): Promise<void> {
-  const { connections } = app.services;
-  const { authorizationUrl } = await connections.start(tenantId, 'SYSTEM');
-  const response = await fetch(authorizationUrl, { redirect: 'manual' });
+  const { authorizationUrl } = await app.services.connections.start(tenantId, 'SYSTEM');
+  const start = await app.yoga.fetch(authorizationUrl, { redirect: 'manual' });
+  const cookie = start.headers
+    .getSetCookie()
+    .map((line) => line.split(';')[0])
+    .join('; ');
+  const authorize = await fetch(redirectOf(start), { redirect: 'manual' });
+  const callback = await app.yoga.fetch(redirectOf(authorize), { headers: { cookie } });
+  if (!callback.ok) throw new Error(`the demo tenant could not connect (HTTP ${callback.status})`);
+}
+
+function redirectOf(response: Response): string {
   const location = response.headers.get('location');
-  if (!location) throw new Error(`the sandbox did not redirect (HTTP ${response.status})`);
-  await connections.complete(new URL(location).searchParams);
+  if (!location) throw new Error(`no redirect (HTTP ${response.status})`);
+  return location;
 }
 
 async function ignoreExisting(promise: Promise<unknown>) {

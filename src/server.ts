@@ -4,7 +4,7 @@
 import { createServer, type Server } from 'node:http';
 import { type App, createApp } from './app.ts';
 import { type Config, ConfigError, EXIT_CONFIG, environment, readConfig } from './config.ts';
-import { type Demo, demoBanner, startDemo } from './demo.ts';
+import { type Demo, demoBanner, demoConfig, startDemo } from './demo.ts';
 import { stopGracefully } from './shutdown.ts';
 
 /** Exit code of a start that failed for another reason than the configuration. */
@@ -18,6 +18,8 @@ function fail(message: string, code: number): never {
 let config: Config;
 try {
   config = readConfig(environment());
+  // The demo's sandbox is an allowed Salesforce host.
+  if (config.demo) config = demoConfig(config);
 } catch (error) {
   if (error instanceof ConfigError) fail(error.message, EXIT_CONFIG);
   throw error;

@@ -1,11 +1,13 @@
-// The OAuth callback route Salesforce redirects the admin's browser to. It completes the connection and answers a
-// small page that says what happened, tells `window.opener` (the CloudCX settings page) and, on success, closes.
+// The OAuth callback route Salesforce redirects the admin's browser to. It completes the connection (only in the
+// browser whose cookie holds the nonce our start route set, src/http/oauth-start.ts) and answers a small page that
+// says what happened, tells `window.opener` (the CloudCX settings page) and, on success, closes.
 import { randomBytes } from 'node:crypto';
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from '../log.ts';
 import type { SalesforceConnections } from '../salesforce/connections.ts';
 import { type ConnectFailure, SalesforceConnectError } from '../salesforce/errors.ts';
 import { CALLBACK_PATH } from '../salesforce/oauth.ts';
+import { nonceCookieName } from '../salesforce/oauth-state.ts';
 
 /** What the page posts to `window.opener`; nothing secret. */
 export type CallbackMessage =
@@ -25,9 +27,11 @@ export function useOAuthCallback(options: { connections: SalesforceConnections; 
         return;
       }
       // The URL holds the authorization code: it is never logged, only the outcome is.
+      const cookie = nonceCookieName(url.searchParams.get('state'));
+      const nonce = cookie ? readCookie(request.headers.get('cookie'), cookie) : null;
       let message: CallbackMessage;
       try {
-        const { tenantId, username } = await connections.complete(url.searchParams);
+        const { tenantId, username } = await connections.complete(url.searchParams, nonce);
         message = {
           source: 'cloudcx-salesforce',
           status: 'connected',
@@ -55,12 +59,25 @@ export function useOAuthCallback(options: { connections: SalesforceConnections; 
           log.error({ err: error }, 'salesforce oauth callback failed unexpectedly');
         }
       }
-      endResponse(callbackPage(message));
+      const page = callbackPage(message);
+      // The nonce has done its work (or the flow failed): the browser forgets it.
+      if (cookie && nonce) page.headers.append('set-cookie', `${cookie}=; Path=${CALLBACK_PATH}; Max-Age=0`);
+      endResponse(page);
     },
   };
 }
 
-function callbackPage(message: CallbackMessage): Response {
+/** One cookie's value from a Cookie header. */
+function readCookie(header: string | null, name: string): string | null {
+  for (const part of (header ?? '').split(';')) {
+    const at = part.indexOf('=');
+    if (at > 0 && part.slice(0, at).trim() === name) return part.slice(at + 1).trim() || null;
+  }
+  return null;
+}
+
+/** The page shown in the popup: the outcome for the admin, posted to the opener. */
+export function callbackPage(message: CallbackMessage): Response {
   const nonce = randomBytes(16).toString('base64');
   const ok = message.status === 'connected';
   const title = ok ? 'Connected to Salesforce' : 'Not connected to Salesforce';

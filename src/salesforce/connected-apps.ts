@@ -3,6 +3,7 @@
 import type { SecretBox } from '../crypto.ts';
 import type { Prisma } from '../db/open.ts';
 import type { ConfigurationKind } from '../generated/prisma/enums.ts';
+import type { EndpointPolicy } from './endpoints.ts';
 import { ConfigurationInputError, ConfigurationMissingError } from './errors.ts';
 import {
   type AppCredentials,
@@ -35,7 +36,14 @@ export interface AppInput {
 const CREDENTIAL_ERRORS = new Set(['invalid_client_id', 'invalid_client']);
 
 export class ConnectedApps {
-  constructor(private readonly deps: { prisma: Prisma; secrets: SecretBox; callbackUrl: string }) {}
+  constructor(
+    private readonly deps: {
+      prisma: Prisma;
+      secrets: SecretBox;
+      callbackUrl: string;
+      endpoints: EndpointPolicy;
+    },
+  ) {}
 
   async system(): Promise<SystemAppView | null> {
     return this.deps.prisma.platformApp.findUnique({
@@ -47,7 +55,7 @@ export class ConnectedApps {
   async setSystem(input: AppInput): Promise<SystemAppView> {
     const { prisma, secrets } = this.deps;
     const current = await prisma.platformApp.findUnique({ where: { id: 'default' } });
-    const app = await this.checked(input, current?.clientSecretEnc ?? null);
+    const app = await this.checked(input, current);
     const data = {
       clientId: app.clientId,
       clientSecretEnc: secrets.seal(app.clientSecret),
@@ -75,13 +83,17 @@ export class ConnectedApps {
     return row?.clientId ? { clientId: row.clientId, loginUrl: row.loginUrl, crmUrl: row.crmUrl } : null;
   }
 
-  async saveCustom(tenantId: string, input: AppInput & { crmUrl?: string | null }): Promise<void> {
-    const { prisma, secrets } = this.deps;
+  /** Answers the account server saved; the caller disconnects tokens another server issued. */
+  async saveCustom(
+    tenantId: string,
+    input: AppInput & { crmUrl?: string | null },
+  ): Promise<{ loginUrl: string }> {
+    const { prisma, secrets, endpoints } = this.deps;
     const current = await prisma.salesforceConnection.findUnique({ where: { tenantId } });
     const crmUrl = input.crmUrl?.trim()
-      ? normalizeSalesforceUrl(input.crmUrl, 'crmUrl', 'CRM address')
+      ? normalizeSalesforceUrl(input.crmUrl, 'crmUrl', endpoints, 'CRM address')
       : null;
-    const app = await this.checked(input, current?.clientId ? current.clientSecretEnc : null);
+    const app = await this.checked(input, current?.clientId ? current : null);
     const data = {
       clientId: app.clientId,
       clientSecretEnc: secrets.seal(app.clientSecret),
@@ -93,6 +105,7 @@ export class ConnectedApps {
       create: { tenantId, configurationKind: 'CUSTOM', ...data },
       update: data,
     });
+    return { loginUrl: app.loginUrl };
   }
 
   /** The credentials a configuration uses now: for the code exchange, refreshes and revocation. */
@@ -128,7 +141,10 @@ export class ConnectedApps {
   }
 
   /** Normalizes the input and asks the account server whether it knows the client id and secret. */
-  private async checked(input: AppInput, storedSecretEnc: string | null): Promise<AppCredentials> {
+  private async checked(
+    input: AppInput,
+    stored: { clientSecretEnc: string | null; loginUrl: string } | null,
+  ): Promise<AppCredentials> {
     const clientId = input.clientId.trim();
     if (!clientId) {
       throw new ConfigurationInputError(
@@ -136,15 +152,25 @@ export class ConnectedApps {
         'clientId',
       );
     }
+    const loginUrl = normalizeSalesforceUrl(input.loginUrl, 'loginUrl', this.deps.endpoints);
     const given = input.clientSecret?.trim();
-    const clientSecret = given || (storedSecretEnc ? this.deps.secrets.open(storedSecretEnc) : '');
+    if (!given && stored?.clientSecretEnc && stored.loginUrl !== loginUrl) {
+      // The stored secret was given for the stored server: it is never sent anywhere else.
+      throw new ConfigurationInputError(
+        `Enter the client secret again: the account server address changed (from ${stored.loginUrl} to ` +
+          `${loginUrl}), and a saved secret is only ever sent to the server it was saved for.`,
+        'clientSecret',
+      );
+    }
+    const clientSecret =
+      given || (stored?.clientSecretEnc ? this.deps.secrets.open(stored.clientSecretEnc) : '');
     if (!clientSecret) {
       throw new ConfigurationInputError(
         'Enter the client secret: the Consumer Secret of the connected app (Manage Consumer Details).',
         'clientSecret',
       );
     }
-    const app = { clientId, clientSecret, loginUrl: normalizeSalesforceUrl(input.loginUrl, 'loginUrl') };
+    const app = { clientId, clientSecret, loginUrl };
     await this.checkCredentials(app);
     return app;
   }

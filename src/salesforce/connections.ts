@@ -9,7 +9,8 @@ import type { Prisma } from '../db/open.ts';
 import type { ConfigurationKind, ConnectionStatus } from '../generated/prisma/enums.ts';
 import type { Logger } from '../log.ts';
 import { AcceptingTransport } from './accepting-transport.ts';
-import { ConnectedApps, type CustomConfigurationView } from './connected-apps.ts';
+import { type AppInput, ConnectedApps, type CustomConfigurationView } from './connected-apps.ts';
+import { EndpointPolicy, UntrustedEndpointError } from './endpoints.ts';
 import { ConfigurationMissingError, ConnectionUnavailableError, SalesforceConnectError } from './errors.ts';
 import {
   type AppCredentials,
@@ -20,10 +21,11 @@ import {
   OAuthResponseError,
   refreshAccessToken,
   revokeToken,
+  START_PATH,
   type TokenResponse,
   UnreachableError,
 } from './oauth.ts';
-import { consumeState, createState } from './oauth-state.ts';
+import { consumeState, createState, openState } from './oauth-state.ts';
 
 export { ConnectionUnavailableError } from './errors.ts';
 
@@ -63,6 +65,7 @@ type ConnectionEvents = {
 export class SalesforceConnections extends EventEmitter<ConnectionEvents> {
   readonly callbackUrl: string;
   readonly apps: ConnectedApps;
+  readonly endpoints: EndpointPolicy;
   readonly #cache = new Map<string, { connectedAt: number; handle: TenantConnection }>();
   readonly #locks = new Map<string, Promise<unknown>>();
   /** The access token each tenant's last refresh here got, and whether Salesforce has accepted it since. */
@@ -80,10 +83,12 @@ export class SalesforceConnections extends EventEmitter<ConnectionEvents> {
   ) {
     super();
     this.callbackUrl = callbackUrl(deps.config.publicBaseUrl);
+    this.endpoints = new EndpointPolicy(deps.config.salesforceAllowedOrigins);
     this.apps = new ConnectedApps({
       prisma: deps.prisma,
       secrets: deps.secrets,
       callbackUrl: this.callbackUrl,
+      endpoints: this.endpoints,
     });
   }
 
@@ -98,7 +103,7 @@ export class SalesforceConnections extends EventEmitter<ConnectionEvents> {
       orgId: connected ? row.sfOrgId : null,
       email: connected ? row.sfEmail : null,
       displayName: connected ? row.sfDisplayName : null,
-      instanceUrl: connected ? row.instanceUrl : null,
+      instanceUrl: connected && row.instanceUrl ? this.trustedOrigin(row.instanceUrl) : null,
       connectedAt: connected ? row.connectedAt : null,
       lastRefreshAt: connected ? row.lastRefreshAt : null,
       lastError: row?.lastError ?? null,
@@ -109,28 +114,75 @@ export class SalesforceConnections extends EventEmitter<ConnectionEvents> {
     };
   }
 
-  /** The URL to open (in a popup) for the chosen configuration, with a fresh single-use state. */
+  /**
+   * The URL to open (in a popup) for the chosen configuration, with a fresh single-use state: our start route, which
+   * binds the flow to the browser that opens it and redirects to Salesforce (`open` below).
+   */
   async start(
     tenantId: string,
     kind: ConfigurationKind,
   ): Promise<{ authorizationUrl: string; expiresAt: Date }> {
-    const app = await this.apps.credentials(tenantId, kind);
+    await this.apps.credentials(tenantId, kind);
     const { state, expiresAt } = await createState(this.deps.prisma, this.deps.secrets, tenantId, kind);
+    const base = this.deps.config.publicBaseUrl.replace(/\/+$/, '');
+    return { authorizationUrl: `${base}${START_PATH}?${new URLSearchParams({ state })}`, expiresAt };
+  }
+
+  /** The start route: opens the state once, for one browser (its nonce goes into a cookie), and names Salesforce's URL. */
+  async open(state: string | null): Promise<{ salesforceUrl: string; nonce: string }> {
+    const { prisma, secrets } = this.deps;
+    const opened = await openState(prisma, secrets, state);
+    const app = await this.credentialsForConnect(opened.tenantId, opened.configurationKind);
     return {
-      authorizationUrl: authorizationUrl({
+      salesforceUrl: authorizationUrl({
         loginUrl: app.loginUrl,
         clientId: app.clientId,
         redirectUri: this.callbackUrl,
-        state,
+        state: state ?? '',
       }),
-      expiresAt,
+      nonce: opened.nonce,
     };
   }
 
-  /** The callback: checks the state, exchanges the code, reads the identity, stores the tokens sealed. */
-  async complete(params: URLSearchParams): Promise<{ tenantId: string; username: string | null }> {
+  /**
+   * Saves the tenant's own connected app. Tokens issued by another account server than the one now saved are
+   * dropped: they would otherwise be refreshed against, or revoked at, a server that did not issue them.
+   */
+  async saveCustomConfiguration(
+    tenantId: string,
+    input: AppInput & { crmUrl?: string | null },
+    actor: string,
+  ) {
+    const before = await this.deps.prisma.salesforceConnection.findUnique({ where: { tenantId } });
+    const { loginUrl } = await this.apps.saveCustom(tenantId, input);
+    const issuer = before?.tokenLoginUrl ?? before?.loginUrl;
+    if (
+      before &&
+      before.status !== 'NOT_CONNECTED' &&
+      before.configurationKind === 'CUSTOM' &&
+      issuer !== loginUrl
+    ) {
+      await this.disconnect(
+        tenantId,
+        actor,
+        `Disconnected because the account server address of the custom configuration changed from ${issuer} to ` +
+          `${loginUrl}. Connect again with "Connect with Salesforce".`,
+      );
+    }
+  }
+
+  /** The callback: checks the state and the browser, exchanges the code, reads the identity, stores the tokens sealed. */
+  async complete(
+    params: URLSearchParams,
+    browserNonce: string | null,
+  ): Promise<{ tenantId: string; username: string | null }> {
     const { prisma, secrets, log } = this.deps;
-    const { tenantId, configurationKind } = await consumeState(prisma, secrets, params.get('state'));
+    const { tenantId, configurationKind } = await consumeState(
+      prisma,
+      secrets,
+      params.get('state'),
+      browserNonce,
+    );
     try {
       const error = params.get('error');
       if (error === 'access_denied') {
@@ -157,13 +209,21 @@ export class SalesforceConnections extends EventEmitter<ConnectionEvents> {
             '"Perform requests at any time (refresh_token, offline_access)" to the connected app, then connect again.',
         );
       }
+      // Before anything is fetched from them: `id` is read with the access token, `instance_url` gets every call.
+      let instanceUrl: string;
+      try {
+        ({ instanceUrl } = this.endpoints.checkTokenAnswer(app.loginUrl, token));
+      } catch (error) {
+        throw this.connectError(error, app, configurationKind);
+      }
       const identity = await fetchIdentity(token).catch((cause: unknown) => {
         throw this.connectError(cause, app, configurationKind);
       });
       const connection = {
         configurationKind,
         status: 'CONNECTED' as const,
-        instanceUrl: token.instance_url,
+        instanceUrl,
+        tokenLoginUrl: app.loginUrl,
         accessTokenEnc: secrets.seal(token.access_token),
         refreshTokenEnc: secrets.seal(token.refresh_token),
         sfUserId: identity.userId,
@@ -202,16 +262,19 @@ export class SalesforceConnections extends EventEmitter<ConnectionEvents> {
     }
   }
 
-  /** Revokes the refresh token at Salesforce (which ends its access tokens too) and forgets the tokens. */
-  async disconnect(tenantId: string, actor: string): Promise<void> {
+  /**
+   * Revokes the refresh token at the account server that issued it (which ends its access tokens too) and forgets
+   * the tokens; `reason`, when given, is what the connection status then says.
+   */
+  async disconnect(tenantId: string, actor: string, reason?: string): Promise<void> {
     const { prisma, secrets, log } = this.deps;
     await this.serialize(tenantId, async () => {
       const row = await prisma.salesforceConnection.findUnique({ where: { tenantId } });
       if (!row) return;
       const token = row.refreshTokenEnc ?? row.accessTokenEnc;
+      const loginUrl = row.tokenLoginUrl ? this.trustedOrigin(row.tokenLoginUrl) : null;
       let revoked = false;
-      if (token) {
-        const loginUrl = await this.loginUrlFor(tenantId, row.configurationKind, row.loginUrl);
+      if (token && loginUrl) {
         try {
           await revokeToken(loginUrl, secrets.open(token));
           revoked = true;
@@ -230,6 +293,7 @@ export class SalesforceConnections extends EventEmitter<ConnectionEvents> {
           accessTokenEnc: null,
           refreshTokenEnc: null,
           instanceUrl: null,
+          tokenLoginUrl: null,
           sfUserId: null,
           sfOrgId: null,
           sfUsername: null,
@@ -237,12 +301,16 @@ export class SalesforceConnections extends EventEmitter<ConnectionEvents> {
           sfDisplayName: null,
           connectedAt: null,
           lastRefreshAt: null,
-          lastError: null,
+          lastError: reason ?? null,
         },
       });
       this.#cache.delete(tenantId);
       this.#refreshed.delete(tenantId);
-      await this.audit(tenantId, actor, 'salesforce.disconnected', { username: row.sfUsername, revoked });
+      await this.audit(tenantId, actor, 'salesforce.disconnected', {
+        username: row.sfUsername,
+        revoked,
+        ...(reason ? { reason } : {}),
+      });
       log.info({ tenantId, revoked }, 'salesforce disconnected');
       if (row.status !== 'NOT_CONNECTED') this.emit('disconnected', tenantId);
     });
@@ -268,6 +336,15 @@ export class SalesforceConnections extends EventEmitter<ConnectionEvents> {
       throw new ConnectionUnavailableError(
         'NEEDS_REAUTH',
         `The Salesforce connection must be re-authorized by an admin${row.lastError ? `: ${row.lastError}` : '.'}`,
+      );
+    }
+    if (!this.trustedOrigin(row.instanceUrl)) {
+      // Stored before addresses were checked, or no longer allowed by the operator: never called.
+      const reason = `The stored Salesforce address ${JSON.stringify(row.instanceUrl.slice(0, 80))} is not a Salesforce address. Reconnect to Salesforce.`;
+      await this.markNeedsReauth(tenantId, reason);
+      throw new ConnectionUnavailableError(
+        'NEEDS_REAUTH',
+        `The Salesforce connection must be re-authorized by an admin: ${reason}`,
       );
     }
     const connectedAt = row.connectedAt?.getTime() ?? 0;
@@ -345,10 +422,27 @@ export class SalesforceConnections extends EventEmitter<ConnectionEvents> {
         await this.markNeedsReauth(tenantId, error.message);
         throw new Error(`${MUST_REAUTHORIZE}: ${error.message}`);
       }
+      // Refresh only at the account server that issued the refresh token, and only with a secret saved for it.
+      const issuer = row.tokenLoginUrl ?? row.loginUrl;
+      if (app.loginUrl !== issuer || !this.trustedOrigin(issuer)) {
+        const reason =
+          app.loginUrl !== issuer
+            ? `The account server of the ${row.configurationKind === 'CUSTOM' ? 'custom' : 'system'} configuration ` +
+              `changed from ${issuer} to ${app.loginUrl} since this connection was made. Reconnect to Salesforce.`
+            : `${issuer} is no longer an allowed Salesforce address. Reconnect to Salesforce.`;
+        await this.markNeedsReauth(tenantId, reason);
+        throw new Error(`${MUST_REAUTHORIZE}: ${reason}`);
+      }
       let response: TokenResponse;
+      let instanceUrl: string;
       try {
         response = await refreshAccessToken(app, secrets.open(row.refreshTokenEnc));
+        ({ instanceUrl } = this.endpoints.checkTokenAnswer(issuer, response));
       } catch (error) {
+        if (error instanceof UntrustedEndpointError) {
+          await this.markNeedsReauth(tenantId, `Salesforce's refresh answer was refused: ${error.message}`);
+          throw new Error(`${MUST_REAUTHORIZE}: ${error.message}`);
+        }
         if (!(error instanceof OAuthResponseError && REAUTH_ERRORS.has(error.error))) throw error;
         // With rotation, another instance may have used the refresh token between our read and our call.
         const now = await prisma.salesforceConnection.findUnique({ where: { tenantId } });
@@ -372,24 +466,32 @@ export class SalesforceConnections extends EventEmitter<ConnectionEvents> {
           accessTokenEnc: secrets.seal(response.access_token),
           // Rotation: the old refresh token is dead from now on (jsforce alone would drop the new one).
           ...(response.refresh_token ? { refreshTokenEnc: secrets.seal(response.refresh_token) } : {}),
-          instanceUrl: response.instance_url,
+          instanceUrl,
           lastRefreshAt: new Date(),
           lastError: null,
         },
       });
-      if (response.instance_url !== conn.instanceUrl) conn.instanceUrl = response.instance_url;
+      if (instanceUrl !== conn.instanceUrl) conn.instanceUrl = instanceUrl;
       this.#refreshed.set(tenantId, { accessToken: response.access_token, accepted: false });
       log.info({ tenantId, rotated: Boolean(response.refresh_token) }, 'salesforce session refreshed');
       return {
         accessToken: response.access_token,
-        response: { ...tokenFields(row), instance_url: response.instance_url },
+        response: { ...tokenFields(row), instance_url: instanceUrl },
       };
     });
   }
 
   private async credentialsForConnect(tenantId: string, kind: ConfigurationKind): Promise<AppCredentials> {
     try {
-      return await this.apps.credentials(tenantId, kind);
+      const app = await this.apps.credentials(tenantId, kind);
+      if (!this.trustedOrigin(app.loginUrl)) {
+        throw new SalesforceConnectError(
+          'UNTRUSTED_ENDPOINT',
+          `The account server ${app.loginUrl} is not a Salesforce address (nor in SALESFORCE_ALLOWED_HOSTS). ` +
+            'Save the configuration again with a Salesforce login address.',
+        );
+      }
+      return app;
     } catch (error) {
       if (error instanceof ConfigurationMissingError) {
         throw new SalesforceConnectError('CONFIGURATION_MISSING', error.message);
@@ -416,6 +518,9 @@ export class SalesforceConnections extends EventEmitter<ConnectionEvents> {
           `address of ${configuration}.`,
       );
     }
+    if (error instanceof UntrustedEndpointError) {
+      return new SalesforceConnectError('UNTRUSTED_ENDPOINT', `${error.message} Nothing was connected.`);
+    }
     if (!(error instanceof OAuthResponseError)) return error;
     const reason = error.description || error.error;
     switch (error.error) {
@@ -436,10 +541,10 @@ export class SalesforceConnections extends EventEmitter<ConnectionEvents> {
     }
   }
 
-  private async loginUrlFor(tenantId: string, kind: ConfigurationKind, fallback: string): Promise<string> {
-    if (kind === 'CUSTOM') return fallback;
-    const app = await this.apps.credentials(tenantId, kind).catch(() => null);
-    return app?.loginUrl ?? fallback;
+  /** The origin of a stored address if it may still be called, else null. */
+  private trustedOrigin(url: string): string | null {
+    const checked = this.endpoints.check(url);
+    return 'origin' in checked ? checked.origin : null;
   }
 
   /** One refresh (or disconnect) per tenant at a time in this process. */

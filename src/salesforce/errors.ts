@@ -5,8 +5,10 @@
 export type ConnectFailure =
   /** The `state` was missing, altered, or made for another service. */
   | 'STATE_INVALID'
-  /** The `state` was already used: a reload or a replayed link. */
+  /** The `state` was already used (a reload or a replayed link), or its link was already opened. */
   | 'STATE_USED'
+  /** The callback came to a browser other than the one that opened the link (no or another nonce cookie). */
+  | 'BROWSER_MISMATCH'
   /** More than 10 minutes passed between "Connect" and the callback. */
   | 'STATE_EXPIRED'
   /** The Salesforce user clicked "Deny". */
@@ -17,6 +19,8 @@ export type ConnectFailure =
   | 'OAUTH_ERROR'
   /** The account server could not be reached. */
   | 'UNREACHABLE'
+  /** The login URL or the token answer's `instance_url`/`id` is not a Salesforce address (src/salesforce/endpoints.ts). */
+  | 'UNTRUSTED_ENDPOINT'
   /** The configuration used to start was removed before the callback. */
   | 'CONFIGURATION_MISSING';
 

@@ -2,13 +2,15 @@
 // login-URL checks, the authorization URL, the code and refresh-token grants, identity and revocation.
 // Plain fetch rather than jsforce's OAuth2: its errors keep `error` and `error_description` apart, and it ignores
 // the proxy variables jsforce reads at import.
+import type { EndpointPolicy } from './endpoints.ts';
 import { ConfigurationInputError } from './errors.ts';
 
 /** Where Salesforce sends the admin back; the same path for the system and custom configurations (seed text). */
 export const CALLBACK_PATH = '/api/v2.0/integration/app/callback/api/salesforce';
+/** Our own route that opens the authorization link: it binds the flow to the browser, then goes to Salesforce. */
+export const START_PATH = '/api/v2.0/integration/app/start/salesforce';
 /** An account server that does not answer within this is reported as unreachable. */
 const HTTP_TIMEOUT_MS = 15_000;
-const PROBE_TIMEOUT_MS = 5_000;
 
 export function callbackUrl(publicBaseUrl: string): string {
   return `${publicBaseUrl.replace(/\/+$/, '')}${CALLBACK_PATH}`;
@@ -37,13 +39,16 @@ export class UnreachableError extends Error {
   }
 }
 
-const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
-
 /**
  * Normalizes an account server (login URL) or CRM address to its origin, e.g. `https://login.salesforce.com`.
- * HTTPS only, except for a local server (the sandbox, tests).
+ * Only Salesforce's own https hosts and the operator's SALESFORCE_ALLOWED_HOSTS pass (src/salesforce/endpoints.ts).
  */
-export function normalizeSalesforceUrl(raw: string, field: string, label = 'account server address'): string {
+export function normalizeSalesforceUrl(
+  raw: string,
+  field: string,
+  endpoints: EndpointPolicy,
+  label = 'account server address',
+): string {
   const text = raw.trim();
   let url: URL;
   try {
@@ -51,12 +56,6 @@ export function normalizeSalesforceUrl(raw: string, field: string, label = 'acco
   } catch {
     throw new ConfigurationInputError(
       `"${text}" is not an address. Enter the ${label}, e.g. https://login.salesforce.com.`,
-      field,
-    );
-  }
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOCAL_HOSTS.has(url.hostname))) {
-    throw new ConfigurationInputError(
-      `The ${label} must start with https:// (http:// is allowed only for localhost and 127.0.0.1).`,
       field,
     );
   }
@@ -73,23 +72,20 @@ export function normalizeSalesforceUrl(raw: string, field: string, label = 'acco
       field,
     );
   }
-  return url.origin;
-}
-
-/** Checks that the account server answers HTTP at all; any status will do. */
-export async function probeAccountServer(loginUrl: string, field: string): Promise<void> {
-  try {
-    const response = await fetch(`${loginUrl}/services/oauth2/authorize`, {
-      redirect: 'manual',
-      signal: AbortSignal.timeout(PROBE_TIMEOUT_MS),
-    });
-    await response.body?.cancel();
-  } catch (error) {
+  const checked = endpoints.check(url.href);
+  if ('refusal' in checked) {
     throw new ConfigurationInputError(
-      `The account server ${loginUrl} could not be reached (${networkReason(error)}). Check the address.`,
+      checked.refusal !== 'NOT_SALESFORCE'
+        ? `The ${label} must start with https:// (http:// only for a host the platform operator lists in ` +
+            'SALESFORCE_ALLOWED_HOSTS).'
+        : `${url.origin} is not a Salesforce ` +
+            'address. Use https://login.salesforce.com, https://test.salesforce.com or your My Domain ' +
+            '(https://<domain>.my.salesforce.com); other hosts must be listed by the platform operator in ' +
+            'SALESFORCE_ALLOWED_HOSTS.',
       field,
     );
   }
+  return checked.origin;
 }
 
 export function authorizationUrl(params: {

@@ -1,6 +1,7 @@
 // The admin in a real browser (Debian's Chromium, driven by playwright-core): a settings page opens the
-// authorization URL in a popup, the admin approves (or denies) on the sandbox's consent page, the popup reports to
-// its opener and closes itself, and the connection shows through GraphQL.
+// authorization URL (our start route, which sets the browser's nonce cookie) in a popup, the admin approves (or
+// denies) on the sandbox's consent page, the popup reports to its opener and closes itself, and the connection
+// shows through GraphQL. Another browser given the consent link cannot finish the flow.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -70,7 +71,7 @@ beforeAll(async () => {
   // First: without Chromium the file fails at once, saying how to install it.
   const executablePath = findChromium();
   sandbox = await startSandbox({ autoApprove: false });
-  service = await startConnectService();
+  service = await startConnectService({ SALESFORCE_ALLOWED_HOSTS: sandbox.url });
   const callbackUrl = `${service.url}/api/v2.0/integration/app/callback/api/salesforce`;
   const app = { clientId: 'browser-app', clientSecret: 'browser-secret-42' };
   await sandbox.control.createConnectedApp({ ...app, callbackUrls: [callbackUrl] });
@@ -150,6 +151,23 @@ describe('connecting in the browser', () => {
     expect(await popup.textContent('#message')).toBe(denied);
     await expect.poll(() => page.textContent('#result')).toBe(`failed: ${denied}`);
     expect(popup.isClosed()).toBe(false);
+    await page.close();
+  });
+
+  it('refuses, with a clear page, the consent link forwarded to and approved in another browser', async () => {
+    const { page, popup } = await openConsent();
+    // The popup shows Salesforce's consent page; its address is what a phisher would forward.
+    expect(popup.url().startsWith(`${sandbox.url}/services/oauth2/authorize?`)).toBe(true);
+    const stranger = await browser.newPage(); // a new context: another browser, with its own cookies
+    await stranger.goto(popup.url());
+    await stranger.getByRole('button', { name: 'Allow' }).click();
+    await stranger.waitForURL(/\/api\/v2\.0\/integration\/app\/callback\/api\/salesforce/);
+    expect(await stranger.textContent('#message')).toBe(
+      'This sign-in was not started in this browser, so it cannot be finished here: a connection is completed only ' +
+        'in the browser where "Connect with Salesforce" was clicked (with cookies allowed). Start again with ' +
+        '"Connect with Salesforce".',
+    );
+    await stranger.close();
     await page.close();
   });
 });

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { KEY_FILE, SecretBox } from '../../src/crypto.ts';
 import { graphql } from '../generated/gql.ts';
+import { TestBrowser } from '../support/browser.ts';
 import { graphqlError } from '../support/graphql-errors.ts';
 import { type ConnectService, closedPort, get, pageMessage, startConnectService } from './support.ts';
 
@@ -50,9 +51,14 @@ const Connection = graphql(`
 
 let service: ConnectService;
 let tenant: Awaited<ReturnType<ConnectService['createTenant']>>;
+/** A listed local port nothing answers on. */
+let closed: number;
 
 beforeAll(async () => {
-  service = await startConnectService();
+  closed = await closedPort();
+  service = await startConnectService({
+    SALESFORCE_ALLOWED_HOSTS: `http://127.0.0.1:9, http://127.0.0.1:${closed}`,
+  });
   tenant = await service.createTenant('acme');
 });
 afterAll(() => service?.close());
@@ -63,8 +69,11 @@ async function save(input: { clientId: string; clientSecret?: string; loginUrl: 
     .saveSalesforceCustomConfiguration;
 }
 
-/** A custom configuration whose account server is never reached: the state checks come first. */
-async function startWithoutSalesforce(): Promise<string> {
+/**
+ * A custom configuration whose account server is never reached: the state checks come first. The admin's browser
+ * opens our start route (which sets its cookie and redirects to the account server, not followed here).
+ */
+async function startWithoutSalesforce(): Promise<{ state: string; browser: TestBrowser }> {
   await service.app.db.prisma.salesforceConnection.upsert({
     where: { tenantId: tenant.id },
     create: {
@@ -79,23 +88,28 @@ async function startWithoutSalesforce(): Promise<string> {
   const started = (await service.client(tenant.admin).request(Start, { configuration: 'CUSTOM' }))
     .startSalesforceConnection;
   if (started.__typename !== 'MutationStartSalesforceConnectionSuccess') throw new Error(started.__typename);
-  return new URL(started.data.authorizationUrl).searchParams.get('state')!;
+  const browser = new TestBrowser();
+  const opened = await browser.get(started.data.authorizationUrl);
+  expect(opened.status).toBe(302);
+  return { state: new URL(started.data.authorizationUrl).searchParams.get('state')!, browser };
 }
 
-function callback(query: Record<string, string>) {
-  return get(`${service.url}/api/v2.0/integration/app/callback/api/salesforce?${new URLSearchParams(query)}`);
+function callback(query: Record<string, string>, browser?: TestBrowser) {
+  const url = `${service.url}/api/v2.0/integration/app/callback/api/salesforce?${new URLSearchParams(query)}`;
+  return browser ? browser.get(url) : get(url);
 }
 
 describe('the account server address', () => {
-  it('must use https, except on localhost', async () => {
-    expect(await save({ clientId: 'a', clientSecret: 'b', loginUrl: 'http://login.salesforce.com' })).toEqual(
-      {
+  it('must use https, except on a host the operator listed', async () => {
+    for (const loginUrl of ['http://login.salesforce.com', 'http://127.0.0.1:8']) {
+      expect(await save({ clientId: 'a', clientSecret: 'b', loginUrl })).toEqual({
         __typename: 'InvalidInputError',
         field: 'loginUrl',
         message:
-          'The account server address must start with https:// (http:// is allowed only for localhost and 127.0.0.1).',
-      },
-    );
+          'The account server address must start with https:// (http:// only for a host the platform operator ' +
+          'lists in SALESFORCE_ALLOWED_HOSTS).',
+      });
+    }
   });
 
   it('is an address without a path', async () => {
@@ -117,12 +131,13 @@ describe('the account server address', () => {
   });
 
   it('must answer', async () => {
-    const port = await closedPort();
-    expect(await save({ clientId: 'a', clientSecret: 'b', loginUrl: `http://127.0.0.1:${port}/` })).toEqual({
-      __typename: 'InvalidInputError',
-      field: 'loginUrl',
-      message: `The account server http://127.0.0.1:${port} could not be reached (ECONNREFUSED). Check the address.`,
-    });
+    expect(await save({ clientId: 'a', clientSecret: 'b', loginUrl: `http://127.0.0.1:${closed}/` })).toEqual(
+      {
+        __typename: 'InvalidInputError',
+        field: 'loginUrl',
+        message: `The account server http://127.0.0.1:${closed} could not be reached (ECONNREFUSED). Check the address.`,
+      },
+    );
   });
 
   it('is not a Lightning address, and the CRM address follows the same rules', async () => {
@@ -182,10 +197,10 @@ describe('starting a connection', () => {
 
 describe('the OAuth callback refuses', () => {
   it('a tampered state', async () => {
-    const state = await startWithoutSalesforce();
+    const { state, browser } = await startWithoutSalesforce();
     const [id] = state.split('.');
     for (const forged of [`${id}.AAAA${state.slice(id!.length + 5)}`, 'made-up.state', '']) {
-      const response = await callback({ code: 'x', state: forged });
+      const response = await callback({ code: 'x', state: forged }, browser);
       expect(response.status).toBe(400);
       expect(await pageMessage(response)).toBe(
         'This sign-in link is not valid: it was altered or does not come from this service. Start again with "Connect with Salesforce".',
@@ -194,12 +209,11 @@ describe('the OAuth callback refuses', () => {
   });
 
   it('a denied consent, then the same state replayed', async () => {
-    const state = await startWithoutSalesforce();
-    const denied = await callback({
-      error: 'access_denied',
-      error_description: 'end-user denied authorization',
-      state,
-    });
+    const { state, browser } = await startWithoutSalesforce();
+    const denied = await callback(
+      { error: 'access_denied', error_description: 'end-user denied authorization', state },
+      browser,
+    );
     expect(await pageMessage(denied)).toBe(
       'You denied CloudCX access to Salesforce, so nothing was connected. To connect, start again and click "Allow".',
     );
@@ -208,30 +222,30 @@ describe('the OAuth callback refuses', () => {
       status: 'NOT_CONNECTED',
       lastError: expect.stringMatching(/denied/),
     });
-    const replayed = await callback({ code: 'x', state });
+    const replayed = await callback({ code: 'x', state }, browser);
     expect(await pageMessage(replayed)).toBe(
       'This sign-in link was already used. Start again with "Connect with Salesforce".',
     );
   });
 
   it('an expired state', async () => {
-    const state = await startWithoutSalesforce();
+    const { state, browser } = await startWithoutSalesforce();
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(Date.now() + 11 * 60 * 1000);
-    const response = await callback({ code: 'x', state });
+    const response = await callback({ code: 'x', state }, browser);
     expect(await pageMessage(response)).toBe(
       'This sign-in link expired: it is valid for 10 minutes. Start again with "Connect with Salesforce".',
     );
   });
 
   it('a state of one tenant used for another: the state decides the tenant, and it is bound by signature', async () => {
-    const state = await startWithoutSalesforce();
+    const { state, browser } = await startWithoutSalesforce();
     const row = await service.app.db.prisma.oAuthState.findUniqueOrThrow({
       where: { id: state.split('.')[0] },
     });
     const other = await service.createTenant('initech');
     await service.app.db.prisma.oAuthState.update({ where: { id: row.id }, data: { tenantId: other.id } });
-    expect(await pageMessage(await callback({ code: 'x', state }))).toMatch(
+    expect(await pageMessage(await callback({ code: 'x', state }, browser))).toMatch(
       /^This sign-in link is not valid/,
     );
   });

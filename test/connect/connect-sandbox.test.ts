@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectionUnavailableError } from '../../src/salesforce/connections.ts';
 import { startSandbox } from '../../src/sandbox/server.ts';
 import { graphql } from '../generated/gql.ts';
-import { type ConnectService, get, pageMessage, startConnectService } from './support.ts';
+import { TestBrowser } from '../support/browser.ts';
+import { type ConnectService, pageMessage, startConnectService } from './support.ts';
 
 const SetSystemApp = graphql(`
   mutation SetSystemApp($input: SetSystemSalesforceAppInput!) {
@@ -135,7 +136,7 @@ const CUSTOM_APP = { clientId: 'acme-own-app', clientSecret: 'acme-secret-9z8y7x
 
 beforeAll(async () => {
   sandbox = await startSandbox({ autoApprove: true });
-  service = await startConnectService();
+  service = await startConnectService({ SALESFORCE_ALLOWED_HOSTS: sandbox.url });
   system = await service.systemKey();
   callbackUrl = `${service.url}/api/v2.0/integration/app/callback/api/salesforce`;
   await sandbox.control.createConnectedApp({ ...SYSTEM_APP, callbackUrls: [callbackUrl] });
@@ -154,14 +155,7 @@ afterAll(async () => {
 async function connect(admin: string, configuration: 'SYSTEM' | 'CUSTOM') {
   const started = (await service.client(admin).request(Start, { configuration })).startSalesforceConnection;
   if (started.__typename !== 'MutationStartSalesforceConnectionSuccess') throw new Error(started.message);
-  let url = started.data.authorizationUrl;
-  let response = await get(url);
-  const visited: string[] = [];
-  while (response.status >= 300 && response.status < 400) {
-    url = new URL(response.headers.get('location')!, url).toString();
-    visited.push(url);
-    response = await get(url);
-  }
+  const { url, response, visited } = await new TestBrowser().open(started.data.authorizationUrl);
   const code = visited.map((u) => new URL(u).searchParams.get('code')).find(Boolean) ?? null;
   if (code) codes.push(code);
   return { url, response, message: await pageMessage(response), code };
@@ -259,12 +253,7 @@ describe('custom configuration', () => {
       where: { tenantId: tenant.id },
       data: { clientSecretEnc: service.app.services.secrets.seal('rotated-in-salesforce-since') },
     });
-    let url = started.data.authorizationUrl;
-    let response = await get(url);
-    while (response.status >= 300 && response.status < 400) {
-      url = new URL(response.headers.get('location')!, url).toString();
-      response = await get(url);
-    }
+    const { response } = await new TestBrowser().open(started.data.authorizationUrl);
     expect(await pageMessage(response)).toBe(
       'Salesforce refused the client id or secret: invalid client credentials. Check the Consumer Key and ' +
         'Consumer Secret of your custom configuration.',

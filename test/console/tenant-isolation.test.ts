@@ -2,6 +2,7 @@
 // tenant's org, even for the same visitor asked in the same moment, and never another tenant's cached answer.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.ts';
+import { TestBrowser } from '../support/browser.ts';
 import { type ConnectedTenant, startConnectedTenant } from '../support/connected-tenant.ts';
 import { askCustomer } from './support.ts';
 
@@ -13,8 +14,8 @@ let keyC: string;
 const BETA_APP = { clientId: 'beta-own-app', clientSecret: 'beta-secret-0a1b2c' };
 
 beforeAll(async () => {
-  a = await startConnectedTenant({ slug: 'alpha' });
   sandboxB = await startSandbox({ autoApprove: true });
+  a = await startConnectedTenant({ slug: 'alpha', allowedHosts: [sandboxB.url] });
   const { connections } = a.service.app.services;
   await sandboxB.control.createConnectedApp({ ...BETA_APP, callbackUrls: [connections.callbackUrl] });
   const beta = await a.service.createTenant('beta');
@@ -22,8 +23,7 @@ beforeAll(async () => {
   // Beta connects its own org through its custom configuration, as its admin would.
   await connections.apps.saveCustom(beta.id, { ...BETA_APP, loginUrl: sandboxB.url });
   const { authorizationUrl } = await connections.start(beta.id, 'CUSTOM');
-  const authorize = await fetch(authorizationUrl, { redirect: 'manual' });
-  const callback = await fetch(authorize.headers.get('location')!, { redirect: 'manual' });
+  const { response: callback } = await new TestBrowser().open(authorizationUrl);
   expect(callback.status).toBe(200);
   keyC = (await a.service.createTenant('gamma')).keys.AGENT;
 });

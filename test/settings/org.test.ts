@@ -13,7 +13,8 @@ let sandbox: Sandbox;
 let acme: Awaited<ReturnType<TestService['createTenant']>>;
 
 beforeAll(async () => {
-  [service, sandbox] = await Promise.all([startService(), startSandbox({ autoApprove: true })]);
+  sandbox = await startSandbox({ autoApprove: true });
+  service = await startService({ SALESFORCE_ALLOWED_HOSTS: sandbox.url });
   acme = await service.createTenant('acme');
 });
 afterAll(async () => {

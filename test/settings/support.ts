@@ -14,6 +14,7 @@ export async function connectTenant(service: TestService, sandbox: Sandbox, tena
       tenantId,
       configurationKind: 'SYSTEM',
       loginUrl: sandbox.url,
+      tokenLoginUrl: sandbox.url,
       status: 'CONNECTED',
       instanceUrl: tokens.instance_url,
       accessTokenEnc: secrets.seal(tokens.access_token),

@@ -6,6 +6,7 @@ import { publishMapping } from '../../src/sync/mapping-versions.ts';
 import type { SyncOptions } from '../../src/sync/service.ts';
 import { graphql } from '../generated/gql.ts';
 import type { RecordChatInput, RecordConversationInput } from '../generated/graphql.ts';
+import { TestBrowser } from './browser.ts';
 import { startService, type TestService } from './service.ts';
 
 const UseSystemApp = graphql(`
@@ -114,10 +115,16 @@ export type SyncRecordView = {
 const CLIENT = { clientId: 'cloudcx-test-app', clientSecret: 'cloudcx-test-secret' };
 
 export async function startConnectedTenant(
-  options: { sync?: SyncOptions; slug?: string } = {},
+  options: {
+    sync?: SyncOptions;
+    slug?: string /** more origins for SALESFORCE_ALLOWED_HOSTS */;
+    allowedHosts?: string[];
+  } = {},
 ): Promise<ConnectedTenant> {
   const sandbox = await startSandbox({ autoApprove: true });
-  const service = await startService({}, { sync: options.sync });
+  // The sandbox is a Salesforce host for the service only because it is listed, as an operator would list it.
+  const allowed = [sandbox.url, ...(options.allowedHosts ?? [])].join(',');
+  const service = await startService({ SALESFORCE_ALLOWED_HOSTS: allowed }, { sync: options.sync });
   const callbackUrl = `${service.url}/api/v2.0/integration/app/callback/api/salesforce`;
   await sandbox.control.createConnectedApp({ ...CLIENT, callbackUrls: [callbackUrl] });
   await service
@@ -128,11 +135,11 @@ export async function startConnectedTenant(
   if (started.startSalesforceConnection.__typename !== 'MutationStartSalesforceConnectionSuccess') {
     throw new Error(started.startSalesforceConnection.__typename);
   }
-  // The browser's part: the sandbox approves and redirects to our callback, which we then open.
-  const authorize = await fetch(started.startSalesforceConnection.data.authorizationUrl, {
-    redirect: 'manual',
-  });
-  const callback = await fetch(authorize.headers.get('location')!, { redirect: 'manual' });
+  // The browser's part: our start route sets its cookie and redirects to the sandbox, which approves and redirects
+  // to our callback.
+  const { response: callback } = await new TestBrowser().open(
+    started.startSalesforceConnection.data.authorizationUrl,
+  );
   expect(callback.status).toBe(200);
   const org = await sandbox.control.org();
   const client = service.client(tenant.keys.INTEGRATION);

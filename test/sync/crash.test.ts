@@ -12,6 +12,7 @@ import { createApiKey } from '../../src/auth/api-keys.ts';
 import { type Database, openDatabase } from '../../src/db/open.ts';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.ts';
 import { graphql } from '../generated/gql.ts';
+import { TestBrowser } from '../support/browser.ts';
 import { RecordChat } from '../support/connected-tenant.ts';
 import { createTestDatabase } from '../support/postgres.ts';
 
@@ -65,6 +66,7 @@ function startService(): Promise<ChildProcess> {
     DEMO: '0',
     LOG_LEVEL: 'info',
     SYNC_JOB_EXPIRE_SECONDS: '3',
+    SALESFORCE_ALLOWED_HOSTS: sandbox.url,
   };
   const service = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: root,
@@ -147,8 +149,7 @@ describe('a service killed mid-sync', () => {
       const started = (await client.request(Connect)).startSalesforceConnection as {
         data: { authorizationUrl: string };
       };
-      const authorize = await fetch(started.data.authorizationUrl, { redirect: 'manual' });
-      await fetch(authorize.headers.get('location')!, { redirect: 'manual' });
+      await new TestBrowser().open(started.data.authorizationUrl);
 
       // Slow enough that the kills land while composites are in flight.
       await sandbox.control.setFaults({ latencyMs: 120, latencyJitterMs: 80 });

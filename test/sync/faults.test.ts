@@ -2,6 +2,7 @@
 // dead-letters the chat with Salesforce's code until retrySync; a lost connection pauses the tenant, losing nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from '../generated/gql.ts';
+import { TestBrowser } from '../support/browser.ts';
 import { type ConnectedTenant, startConnectedTenant } from '../support/connected-tenant.ts';
 
 const SyncRecordQuery = graphql(`
@@ -159,8 +160,7 @@ describe('a tenant whose Salesforce connection is lost', () => {
     const started = await org.service.client(org.keys.ADMIN).request(StartReconnect);
     const url = (started.startSalesforceConnection as { data: { authorizationUrl: string } }).data
       .authorizationUrl;
-    const authorize = await fetch(url, { redirect: 'manual' });
-    await fetch(authorize.headers.get('location')!, { redirect: 'manual' });
+    await new TestBrowser().open(url);
     // Reconnecting queues the waiting chat again; until then it still reads WAITING_FOR_CONNECTION.
     expect((await settle(record.id, 25, ['SYNCED', 'DEAD'])).status).toBe('SYNCED');
     await oneLeadOneTask('reauth@example.com');

@@ -32,7 +32,9 @@ builder.queryField('systemSalesforceApp', (t) =>
 const SetSystemSalesforceAppInput = builder.inputType('SetSystemSalesforceAppInput', {
   fields: (t) => ({
     clientId: t.string({ required: true, description: 'The Consumer Key of the connected app.' }),
-    clientSecret: t.string({ description: 'The Consumer Secret. Omit to keep the stored one.' }),
+    clientSecret: t.string({
+      description: 'The Consumer Secret. Omit to keep the stored one (only while loginUrl stays the same).',
+    }),
     loginUrl: t.string({
       required: true,
       description:

@@ -93,11 +93,14 @@ builder.queryField('salesforceConnection', (t) =>
 const SaveSalesforceCustomConfigurationInput = builder.inputType('SaveSalesforceCustomConfigurationInput', {
   fields: (t) => ({
     clientId: t.string({ required: true, description: 'The Consumer Key of your connected app.' }),
-    clientSecret: t.string({ description: 'The Consumer Secret. Omit to keep the stored one.' }),
+    clientSecret: t.string({
+      description: 'The Consumer Secret. Omit to keep the stored one (only while loginUrl stays the same).',
+    }),
     loginUrl: t.string({
       required: true,
       description:
-        'The account server address: https://login.salesforce.com, https://test.salesforce.com or your My Domain.',
+        'The account server address: https://login.salesforce.com, https://test.salesforce.com or your My Domain ' +
+        "(https only, on Salesforce's domains or a host listed in SALESFORCE_ALLOWED_HOSTS).",
     }),
     crmUrl: t.string({ description: 'The CRM address, e.g. https://login.salesforce.com.' }),
   }),
@@ -107,14 +110,15 @@ builder.mutationField('saveSalesforceCustomConfiguration', (t) =>
   t.field({
     type: SalesforceConnectionType,
     description:
-      'Saves the custom configuration. Salesforce is asked whether it knows the client id and secret.',
+      'Saves the custom configuration. Salesforce is asked whether it knows the client id and secret. A new ' +
+      'account server address needs the client secret again, and disconnects a connection made with the old one.',
     authScopes: { admin: true },
     errors: { types: [InvalidInputError] },
     args: { input: t.arg({ type: SaveSalesforceCustomConfigurationInput, required: true }) },
     resolve: async (_root, { input }, context) => {
       const tenantId = tenantOf(context);
       const { connections } = context.services;
-      await connections.apps.saveCustom(tenantId, input).catch(asInvalidInput);
+      await connections.saveCustomConfiguration(tenantId, input, context.viewer.actor).catch(asInvalidInput);
       await context.prisma.auditEvent.create({
         data: {
           tenantId,
@@ -132,7 +136,8 @@ const StartSalesforceConnectionPayload = builder.simpleObject('StartSalesforceCo
   fields: (t) => ({
     authorizationUrl: t.string({
       description:
-        'Open it (in a popup) to sign in to Salesforce and click Allow; it is valid once, for 10 minutes.',
+        "Open it (in a popup) to sign in to Salesforce and click Allow: it is this service's start address, which " +
+        'redirects to Salesforce. It works once, for 10 minutes, and only in the browser that opens it first.',
     }),
     expiresAt: t.field({ type: 'DateTime' }),
   }),

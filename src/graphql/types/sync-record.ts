@@ -1,6 +1,7 @@
 // The ledger as the API shows it: one SyncRecord per chat or conversation, with what it wrote in Salesforce.
 import { SourceKind, SyncStatus } from '../../generated/prisma/enums.ts';
 import type { Ambiguity } from '../../mapping/plan.ts';
+import { recordUrl } from '../../salesforce/record-links.ts';
 import { builder } from '../builder.ts';
 import { InvalidInputError, NotFoundError } from '../errors.ts';
 
@@ -29,9 +30,7 @@ const SalesforceObjectType = builder.prismaObject('SyncObject', {
       },
       resolve: (object) => {
         const instanceUrl = object.syncRecord.tenant.connection?.instanceUrl;
-        return instanceUrl
-          ? `${instanceUrl}/lightning/r/${object.sobjectType}/${object.salesforceId}/view`
-          : null;
+        return recordUrl(instanceUrl, object.sobjectType, object.salesforceId);
       },
     }),
   }),
@@ -111,7 +110,7 @@ export const SyncRecordType = builder.prismaNode('SyncRecord', {
           salesforceId: c.id,
           rule: ambiguity!.rule,
           fields: c.fields,
-          url: instanceUrl ? `${instanceUrl}/lightning/r/${ambiguity!.object}/${c.id}/view` : null,
+          url: recordUrl(instanceUrl, ambiguity!.object, c.id),
         }));
       },
     }),
