@@ -31,6 +31,8 @@ const env = {
 
 const { startSandbox } = await import(path.join(dist, 'sandbox/server.js'));
 const sandbox = await startSandbox({ autoApprove: true });
+// A Salesforce host the service accepts besides Salesforce's own domains (src/salesforce/endpoints.ts).
+env.SALESFORCE_ALLOWED_HOSTS = sandbox.url;
 let server;
 try {
   const tenantCommand = (...args) =>
@@ -65,10 +67,14 @@ try {
     adminKey,
     'mutation { startSalesforceConnection(configuration: SYSTEM) { ... on MutationStartSalesforceConnectionSuccess { data { authorizationUrl } } } }',
   );
-  const approved = await fetch(started.startSalesforceConnection.data.authorizationUrl, {
-    redirect: 'manual',
-  });
-  const callback = await fetch(approved.headers.get('location'));
+  // As a browser: our start URL sets the state cookie, the sandbox approves at once, the callback checks the cookie.
+  const start = await fetch(started.startSalesforceConnection.data.authorizationUrl, { redirect: 'manual' });
+  const cookie = start.headers
+    .getSetCookie()
+    .map((line) => line.split(';')[0])
+    .join('; ');
+  const approved = await fetch(start.headers.get('location'), { redirect: 'manual' });
+  const callback = await fetch(approved.headers.get('location'), { headers: { cookie } });
   if (!callback.ok) throw new Error(`OAuth callback answered ${callback.status}`);
   step('connected to the sandbox');
 
