@@ -1,75 +1,89 @@
-// Backfill: 1,000 historical chats of 1,000 visitors through `backfillChats`, the Salesforce calls it costs in total
-// and the time until every chat is synced; next to the careful baseline (2 calls per chat, measured in bench:calls).
-// Usage: npm run bench:backfill [-- --short]
-import { graphql } from '../test/generated/gql.ts';
-import { drained, startBenchOrg, table } from './harness.ts';
+// Backfill: CHATS historical chats of as many new visitors through `backfillChats`, the Salesforce calls they cost in
+// total and the time until every one is synced, next to the baselines of bench/baselines.ts (naive and careful with
+// a pool of 10, careful bulk) run against the same sandbox in the same run; median and range over RUNS runs, each on
+// a fresh org. `--scale 10000` adds a larger backfill (product and careful bulk only) over SCALE_RUNS runs.
+// Usage: npm run bench:backfill [-- --short] [-- --runs 5] [-- --scale 10000] [-- --scale-runs 1] [-- --out file]
+import { startBenchOrg, table } from './harness.ts';
+import { argNumber, formatSpread, printProvenance, provenance, saveSection, spread } from './results.ts';
+import { reportTargets, TARGETS } from './targets.ts';
+import { addAgent, baselineChats, productBackfill, SCRIPTS, type Script } from './workloads.ts';
 
-const CHATS = process.argv.includes('--short') ? 100 : 1_000;
+const short = process.argv.includes('--short');
+const CHATS = argNumber('chats', short ? 100 : 1_000);
+const RUNS = argNumber('runs', short ? 1 : 5);
+const SCALE = process.argv.includes('--scale') ? argNumber('scale', 10_000) : 0;
+const SCALE_RUNS = argNumber('scale-runs', 1);
 
-const Backfill = graphql(`
-  mutation BenchBackfill($input: BackfillChatsInput!) {
-    backfillChats(input: $input) {
-      __typename
-      ... on MutationBackfillChatsSuccess {
-        data {
-          accepted
-          duplicates
-        }
+type Figures = Record<string, { calls: number[]; seconds: number[] }>;
+
+async function run(chats: number, runs: number, scripts: Script[]): Promise<Figures> {
+  const figures: Figures = Object.fromEntries(scripts.map((s) => [s, { calls: [], seconds: [] }]));
+  for (let n = 0; n < runs; n++) {
+    const org = await startBenchOrg();
+    await addAgent(org);
+    try {
+      for (const script of scripts) {
+        const prefix = `history${n}${script}`;
+        const measured =
+          script === 'product'
+            ? await productBackfill(org, prefix, chats)
+            : await baselineChats(org, script, prefix, chats, false);
+        figures[script]!.calls.push(measured.calls);
+        figures[script]!.seconds.push(measured.seconds);
       }
+    } finally {
+      await org.close();
     }
   }
-`);
+  return figures;
+}
 
-const org = await startBenchOrg();
-try {
-  await org.sandbox.control.createUser({
-    username: 'agent@bench.example',
-    email: 'agent@bench.example',
-    lastName: 'Agent',
-  });
-  const chats = Array.from({ length: CHATS }, (_, n) => ({
-    chatId: `history-${n}`,
-    event: 'ENDED' as const,
-    channel: 'Website',
-    visitor: { name: `Visitor ${n}`, email: `history${n}@bench.example`, company: 'Old Co' },
-    agent: { id: 'agent-1', email: 'agent@bench.example' },
-    startedAt: '2025-06-01T10:00:00Z',
-    endedAt: '2025-06-01T10:10:00Z',
-    messages: [{ at: '2025-06-01T10:00:00Z', from: 'VISITOR' as const, text: `Old conversation ${n}` }],
-  }));
-  const started = Date.now();
-  const before = await org.calls();
-  const result = await org.client.request(Backfill, { input: { chats } });
-  const accepted =
-    result.backfillChats.__typename === 'MutationBackfillChatsSuccess'
-      ? result.backfillChats.data.accepted
-      : 0;
-  await drained(org, 600_000);
-  const seconds = (Date.now() - started) / 1000;
-  const calls = (await org.calls()) - before;
-  const synced = await org.app.db.prisma.syncRecord.count({
-    where: { tenantId: org.tenantId, status: 'SYNCED' },
-  });
-  const tasks = (await org.sandbox.control.records('Task')).length;
-  table(`Backfill of ${CHATS} historical chats of ${CHATS} visitors`, [
+const summarize = (figures: Figures) =>
+  Object.fromEntries(
+    Object.entries(figures).map(([script, f]) => [
+      script,
+      { calls: spread(f.calls), seconds: spread(f.seconds) },
+    ]),
+  );
+
+const print = (title: string, summary: ReturnType<typeof summarize>) =>
+  table(
+    title,
+    Object.entries(summary).map(([script, f]) => ({
+      script,
+      'calls in total': formatSpread(f.calls),
+      seconds: formatSpread(f.seconds, 2),
+    })),
+  );
+
+const about = await provenance(short);
+printProvenance(about);
+const main = summarize(await run(CHATS, RUNS, SCRIPTS));
+print(
+  `Backfill of ${CHATS} historical chats of ${CHATS} new visitors (median (min–max) of ${RUNS} runs)`,
+  main,
+);
+let scale: ReturnType<typeof summarize> | undefined;
+if (SCALE) {
+  scale = summarize(await run(SCALE, SCALE_RUNS, ['product', 'carefulBulk']));
+  print(`Backfill of ${SCALE} chats (median (min–max) of ${SCALE_RUNS} runs)`, scale);
+}
+const met =
+  CHATS !== 1000 ||
+  reportTargets([
     {
-      script: 'cloudcx-salesforce',
-      accepted,
-      synced,
-      'Tasks in Salesforce': tasks,
-      'calls in total': calls,
-      seconds,
-    },
-    {
-      script: 'careful (2 per chat)',
-      accepted: '',
-      synced: '',
-      'Tasks in Salesforce': '',
-      'calls in total': 2 * CHATS,
-      seconds: '',
+      target: `backfill of 1,000 chats, calls (worst of ${RUNS})`,
+      measured: main.product!.calls.max,
+      limit: TARGETS.backfill1000Calls,
     },
   ]);
-  if (synced !== CHATS || tasks !== CHATS) process.exitCode = 1;
-} finally {
-  await org.close();
-}
+const written = saveSection('backfill', {
+  provenance: about,
+  runs: RUNS,
+  chats: CHATS,
+  ...main,
+  ...(scale ? { scale: { chats: SCALE, runs: SCALE_RUNS, ...scale } } : {}),
+  targetsMet: met,
+});
+if (written) console.log(`\nresults written to ${written}`);
+process.exit(process.exitCode ?? 0);

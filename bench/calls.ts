@@ -1,18 +1,29 @@
 // Salesforce API calls per recorded chat, as the org's daily limit counts them (OAuth excluded), for every seed
-// scenario and under concurrency, next to two baselines written here for comparison only:
-//   naive   — one jsforce call per lookup and per record, as a typical script does;
-//   careful — owner cached, one query then one composite per chat.
-// Usage: npm run bench:calls [-- --short]
+// scenario, and for a burst of new visitors arriving at once next to the baselines of bench/baselines.ts (naive,
+// careful per chat, careful bulk), run against the same sandbox in the same run. Every figure is the median and
+// range over RUNS runs; the results go to bench/results.json; exit status 1 when a target is missed.
+// Usage: npm run bench:calls [-- --short] [-- --runs 5] [-- --out file.json]
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import jsforce from 'jsforce';
 import { graphql } from '../test/generated/gql.ts';
 import type { RecordChatInput } from '../test/generated/graphql.ts';
-import { type BenchOrg, drained, startBenchOrg, table } from './harness.ts';
+import { carefulChat, connect, naiveChat, ownerCache } from './baselines.ts';
+import { type BenchOrg, startBenchOrg, table } from './harness.ts';
+import {
+  argNumber,
+  formatSpread,
+  printProvenance,
+  provenance,
+  type Spread,
+  saveSection,
+  spread,
+} from './results.ts';
+import { reportTargets, TARGETS, type TargetCheck } from './targets.ts';
+import { AGENT, addAgent, baselineChats, productBurst, SCRIPTS, type Script } from './workloads.ts';
 
 const short = process.argv.includes('--short');
-const REPEAT = short ? 1 : 3;
-const CONCURRENT = short ? 20 : 200;
+const RUNS = argNumber('runs', short ? 1 : 5);
+const CONCURRENT = argNumber('concurrent', short ? 20 : 200);
 const supportYaml = readFileSync(
   path.resolve(import.meta.dirname, '../mappings/defaults/support.yaml'),
   'utf8',
@@ -28,7 +39,6 @@ const RecordChat = graphql(`
   }
 `);
 
-const AGENT = { id: 'agent-1', email: 'agent@bench.example' };
 const file = (name: string) => ({
   name,
   contentType: 'application/pdf',
@@ -44,25 +54,31 @@ interface Scenario {
   attachments?: boolean;
   /** Record one chat of the same visitor first (the product then knows the visitor). */
   returning?: boolean;
+  /** The visitor is new to the org: the target is TARGETS.newVisitorCalls. */
+  newVisitor?: boolean;
 }
 
 const scenarios: Scenario[] = [
-  { name: 'new visitor → Lead + Task' },
+  { name: 'new visitor → Lead + Task', newVisitor: true },
   {
     name: 'known Lead (in the org) → Task',
     prepare: (org, email) =>
       org.sandbox.control.insert('Lead', { LastName: 'Known', Company: 'K', Email: email }).then(() => {}),
   },
   { name: 'returning visitor (recorded before) → Task', returning: true },
-  { name: 'new visitor → Contact + Case', mapping: supportYaml },
+  { name: 'new visitor → Contact + Case', mapping: supportYaml, newVisitor: true },
   ...(['never', 'overwrite', 'fillBlanks'] as const).map((policy) => ({
     name: `known Contact, policy ${policy}`,
     mapping: withPolicy(policy),
     prepare: (org: BenchOrg, email: string) =>
       org.sandbox.control.insert('Contact', { LastName: 'Known', Email: email }).then(() => {}),
   })),
-  { name: 'agent without a Salesforce user', agent: { id: 'agent-2', email: 'nobody@bench.example' } },
-  { name: 'new visitor with two attachments', attachments: true },
+  {
+    name: 'agent without a Salesforce user',
+    agent: { id: 'agent-2', email: 'nobody@bench.example' },
+    newVisitor: true,
+  },
+  { name: 'new visitor with two attachments', attachments: true, newVisitor: true },
 ];
 
 function chat(id: string, email: string, scenario: Scenario, event: 'STARTED' | 'ENDED'): RecordChatInput {
@@ -84,12 +100,13 @@ function chat(id: string, email: string, scenario: Scenario, event: 'STARTED' | 
   };
 }
 
-async function measureScenario(scenario: Scenario, split: boolean): Promise<number> {
+/** Calls of each of RUNS chats of the scenario, one chat at a time, each of a different visitor. */
+async function measureScenario(scenario: Scenario, split: boolean): Promise<Spread> {
   const org = await startBenchOrg({ mapping: scenario.mapping });
-  await org.sandbox.control.createUser({ username: AGENT.email, email: AGENT.email, lastName: 'Agent' });
+  await addAgent(org);
   try {
-    let total = 0;
-    for (let n = 0; n < REPEAT; n++) {
+    const runs: number[] = [];
+    for (let n = 0; n < RUNS; n++) {
       const email = `visitor${n}@bench.example`;
       await scenario.prepare?.(org, email);
       if (scenario.returning)
@@ -98,100 +115,38 @@ async function measureScenario(scenario: Scenario, split: boolean): Promise<numb
       if (split)
         await org.client.request(RecordChat, { input: chat(`chat-${n}`, email, scenario, 'STARTED') });
       await org.client.request(RecordChat, { input: chat(`chat-${n}`, email, scenario, 'ENDED') });
-      total += (await org.calls()) - before;
+      runs.push((await org.calls()) - before);
     }
-    return total / REPEAT;
+    return spread(runs);
   } finally {
     await org.close();
   }
 }
 
-/** The typical hand-written script: look up, look up the owner, create, create, upload — one call each. */
-async function naive(conn: jsforce.Connection, email: string, attachments: number) {
-  const leads = await conn.query<{ Id: string }>(`SELECT Id FROM Lead WHERE Email = '${email}'`);
-  const owner = await conn.query<{ Id: string }>(
-    `SELECT Id FROM User WHERE Email = '${AGENT.email}' LIMIT 1`,
-  );
-  const ownerId = owner.records[0]?.Id;
-  const leadId =
-    leads.records[0]?.Id ??
-    (
-      (await conn
-        .sobject('Lead')
-        .create({ LastName: email, Company: 'Bench Co', Email: email, OwnerId: ownerId })) as { id: string }
-    ).id;
-  const task = (await conn.sobject('Task').create({ Subject: 'Chat', WhoId: leadId, OwnerId: ownerId })) as {
-    id: string;
-  };
-  for (let i = 0; i < attachments; i++) {
-    await conn.sobject('ContentVersion').create({
-      Title: `f${i}`,
-      PathOnClient: `f${i}.pdf`,
-      VersionData: 'UERG',
-      FirstPublishLocationId: task.id,
-    });
-  }
-}
-
-/** A careful script: the owner cached, one query, then one composite with the Lead, the Task and the files. */
-async function careful(conn: jsforce.Connection, email: string, ownerId: string, attachments: number) {
-  const leads = await conn.query<{ Id: string }>(`SELECT Id FROM Lead WHERE Email = '${email}'`);
-  const base = `/services/data/v${conn.version}/sobjects`;
-  const known = leads.records[0]?.Id;
-  const compositeRequest: object[] = [];
-  if (!known)
-    compositeRequest.push({
-      method: 'POST',
-      url: `${base}/Lead`,
-      referenceId: 'lead',
-      body: { LastName: email, Company: 'Bench Co', Email: email, OwnerId: ownerId },
-    });
-  compositeRequest.push({
-    method: 'POST',
-    url: `${base}/Task`,
-    referenceId: 'task',
-    body: { Subject: 'Chat', WhoId: known ?? '@{lead.id}', OwnerId: ownerId },
-  });
-  for (let i = 0; i < attachments; i++) {
-    compositeRequest.push({
-      method: 'POST',
-      url: `${base}/ContentVersion`,
-      referenceId: `f${i}`,
-      body: {
-        Title: `f${i}`,
-        PathOnClient: `f${i}.pdf`,
-        VersionData: 'UERG',
-        FirstPublishLocationId: '@{task.id}',
-      },
-    });
-  }
-  await conn.requestPost('/composite', { allOrNone: true, compositeRequest });
-}
-
-async function baselines(chats: number, attachments: number, concurrent: boolean) {
+/** The per-chat baselines, one new visitor at a time: calls of each of RUNS chats. */
+async function perChatBaselines(): Promise<Record<'naive' | 'careful', Spread>> {
   const org = await startBenchOrg();
+  await addAgent(org);
   try {
-    const { id: ownerId } = await org.sandbox.control.createUser({
-      username: AGENT.email,
-      email: AGENT.email,
-      lastName: 'Agent',
-    });
-    const conn = new jsforce.Connection({
-      instanceUrl: org.sandbox.url,
-      accessToken: await org.accessToken(),
-      version: '62.0',
-    });
-    const run = async (kind: 'naive' | 'careful', n: number) =>
-      kind === 'naive'
-        ? naive(conn, `${kind}${n}@bench.example`, attachments)
-        : careful(conn, `${kind}${n}@bench.example`, ownerId, attachments);
-    const result: Record<string, number> = {};
+    const conn = connect(org.sandbox.url, await org.accessToken());
+    const owner = ownerCache(conn);
+    const result = {} as Record<'naive' | 'careful', Spread>;
     for (const kind of ['naive', 'careful'] as const) {
-      const before = await org.calls();
-      if (concurrent) await Promise.all(Array.from({ length: chats }, (_, n) => run(kind, n)));
-      else for (let n = 0; n < chats; n++) await run(kind, n);
-      // The careful script's owner lookup is cached, as a long-running script's would be.
-      result[kind] = ((await org.calls()) - before) / chats;
+      const runs: number[] = [];
+      for (let n = 0; n < RUNS; n++) {
+        const one = {
+          chatId: `${kind}-${n}`,
+          email: `${kind}${n}@bench.example`,
+          name: `Visitor ${n}`,
+          agentEmail: AGENT.email,
+          transcript: 'Hello',
+        };
+        const before = await org.calls();
+        if (kind === 'naive') await naiveChat(conn, one);
+        else await carefulChat(conn, owner, one);
+        runs.push((await org.calls()) - before);
+      }
+      result[kind] = spread(runs);
     }
     return result;
   } finally {
@@ -199,68 +154,108 @@ async function baselines(chats: number, attachments: number, concurrent: boolean
   }
 }
 
-async function concurrency(): Promise<{ calls: number; seconds: number }> {
-  const org = await startBenchOrg();
-  await org.sandbox.control.createUser({ username: AGENT.email, email: AGENT.email, lastName: 'Agent' });
-  try {
-    const started = Date.now();
-    const before = await org.calls();
-    await Promise.all(
-      Array.from({ length: CONCURRENT }, (_, n) =>
-        org.client.request(RecordChat, {
-          input: {
-            ...chat(`burst-${n}`, `burst${n}@bench.example`, {} as Scenario, 'ENDED'),
-            waitSeconds: 0,
-          },
-        }),
-      ),
-    );
-    await drained(org);
-    const synced = await org.app.db.prisma.syncRecord.count({
-      where: { tenantId: org.tenantId, status: 'SYNCED' },
-    });
-    if (synced !== CONCURRENT) throw new Error(`only ${synced} of ${CONCURRENT} chats synced`);
-    return { calls: (await org.calls()) - before, seconds: (Date.now() - started) / 1000 };
-  } finally {
-    await org.close();
+/** RUNS bursts, each on a fresh org: the product first (cold caches), then each baseline on the same sandbox. */
+async function bursts(): Promise<Record<Script, { calls: Spread; seconds: Spread }> & { errors: Spread }> {
+  const runs = Object.fromEntries(
+    SCRIPTS.map((s) => [s, { calls: [] as number[], seconds: [] as number[] }]),
+  );
+  const errors: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    const org = await startBenchOrg();
+    await addAgent(org);
+    try {
+      for (const script of SCRIPTS) {
+        const prefix = `burst${run}${script}`;
+        let measured: { calls: number; seconds: number };
+        if (script === 'product') {
+          const product = await productBurst(org, prefix, CONCURRENT);
+          errors.push(product.errors);
+          measured = product;
+        } else measured = await baselineChats(org, script, prefix, CONCURRENT, true);
+        runs[script]!.calls.push(measured.calls);
+        runs[script]!.seconds.push(measured.seconds);
+      }
+    } finally {
+      await org.close();
+    }
   }
+  return {
+    ...(Object.fromEntries(
+      SCRIPTS.map((s) => [s, { calls: spread(runs[s]!.calls), seconds: spread(runs[s]!.seconds) }]),
+    ) as Record<Script, { calls: Spread; seconds: Spread }>),
+    errors: spread(errors),
+  };
 }
 
-const rows: Array<Record<string, string | number>> = [];
+const about = await provenance(short);
+printProvenance(about);
+const scenarioResults: Array<{ name: string; whole: Spread; split: Spread; scenario: Scenario }> = [];
 for (const scenario of scenarios) {
-  rows.push({
-    scenario: scenario.name,
-    'whole chat': await measureScenario(scenario, false),
-    'start + end events': await measureScenario(scenario, true),
+  scenarioResults.push({
+    name: scenario.name,
+    scenario,
+    whole: await measureScenario(scenario, false),
+    split: await measureScenario(scenario, true),
   });
 }
-const single = await baselines(REPEAT, 0, false);
-const withFiles = await baselines(REPEAT, 2, false);
-table(`Salesforce API calls per chat, one chat at a time (mean of ${REPEAT} chats)`, rows);
+const single = await perChatBaselines();
+table(
+  `Salesforce API calls per chat, one chat at a time (median (min–max) of ${RUNS} chats)`,
+  scenarioResults.map((r) => ({
+    scenario: r.name,
+    'whole chat': formatSpread(r.whole, 1),
+    'start + end events': formatSpread(r.split, 1),
+  })),
+);
 table('Baselines, one new visitor at a time', [
-  { script: 'naive', 'calls per chat': single.naive!, 'with two attachments': withFiles.naive! },
-  { script: 'careful', 'calls per chat': single.careful!, 'with two attachments': withFiles.careful! },
+  { script: 'naive', 'calls per chat': formatSpread(single.naive, 1) },
+  { script: 'careful', 'calls per chat': formatSpread(single.careful, 1) },
 ]);
-const burst = await concurrency();
-const burstBaselines = await baselines(CONCURRENT, 0, true);
-table(`${CONCURRENT} chats of ${CONCURRENT} new visitors arriving at once`, [
-  {
-    script: 'cloudcx-salesforce',
-    'calls in total': burst.calls,
-    'calls per chat': Number((burst.calls / CONCURRENT).toFixed(3)),
-    seconds: burst.seconds,
-  },
-  {
-    script: 'naive',
-    'calls in total': burstBaselines.naive! * CONCURRENT,
-    'calls per chat': burstBaselines.naive!,
-    seconds: '',
-  },
-  {
-    script: 'careful',
-    'calls in total': burstBaselines.careful! * CONCURRENT,
-    'calls per chat': burstBaselines.careful!,
-    seconds: '',
-  },
-]);
-process.exit(0);
+const burst = await bursts();
+table(
+  `${CONCURRENT} chats of ${CONCURRENT} new visitors arriving at once (median (min–max) of ${RUNS} runs)`,
+  SCRIPTS.map((script) => ({
+    script,
+    'calls in total': formatSpread(burst[script].calls),
+    'calls per chat': formatSpread(spread(burst[script].calls.runs.map((c) => c / CONCURRENT)), 3),
+    seconds: formatSpread(burst[script].seconds, 2),
+  })),
+);
+if (burst.errors.max > 0)
+  console.log(
+    `recordChat answered an error ${formatSpread(burst.errors)} times a run (sent again, as a client would)`,
+  );
+
+const checks: TargetCheck[] = [];
+for (const r of scenarioResults) {
+  if (r.scenario.newVisitor)
+    checks.push({ target: `${r.name}, whole chat`, measured: r.whole.max, limit: TARGETS.newVisitorCalls });
+  if (r.scenario.returning)
+    checks.push({
+      target: `${r.name}, whole chat`,
+      measured: r.whole.max,
+      limit: TARGETS.returningVisitorCalls,
+    });
+  checks.push({
+    target: `${r.name}, start + end events over the whole chat`,
+    measured: r.split.max - r.whole.max,
+    limit: TARGETS.splitEventsExtraCalls,
+  });
+}
+if (CONCURRENT === 200)
+  checks.push({
+    target: `${CONCURRENT} new visitors at once, calls per chat (worst of ${RUNS})`,
+    measured: burst.product.calls.max / CONCURRENT,
+    limit: TARGETS.burstCallsPerChat,
+  });
+const met = reportTargets(checks);
+const written = saveSection('calls', {
+  provenance: about,
+  runs: RUNS,
+  scenarios: scenarioResults.map(({ name, whole, split }) => ({ name, whole, split })),
+  perChatBaselines: single,
+  burst: { chats: CONCURRENT, ...burst },
+  targetsMet: met,
+});
+if (written) console.log(`\nresults written to ${written}`);
+process.exit(process.exitCode ?? 0);

@@ -1,70 +1,73 @@
-// Benchmark of the agent console's customer view: Salesforce API calls per lookup when many agents' consoles ask at
-// once. The bench harness's service and tenant, connected to a local sandbox org; AGENTS consoles each ask
-// `salesforceCustomer` for a different visitor at the same moment, then ask again (served from the cache).
-// Run: npm run bench:console [-- <agents>]
+// The agent console's customer view: Salesforce API calls when AGENTS consoles each ask `salesforceCustomer` for a
+// different visitor at the same moment, then ask again (served from the cache); next to the baselines of
+// bench/baselines.ts (one query per rule, one composite per lookup, IN queries in one composite) run against the
+// same sandbox in the same run. Median and range over RUNS runs, each on a fresh org.
+// Usage: npm run bench:console [-- --short] [-- --agents 200] [-- --runs 5] [-- --out file.json]
 import { createApiKey } from '../src/auth/api-keys.ts';
-import { startBenchOrg } from './harness.ts';
+import { startBenchOrg, table } from './harness.ts';
+import { argNumber, formatSpread, printProvenance, provenance, saveSection, spread } from './results.ts';
+import { reportTargets, TARGETS } from './targets.ts';
+import { baselineLookups, consoleVisitors, productLookups, SCRIPTS } from './workloads.ts';
 
-const AGENTS = Number(process.argv[2] ?? 200);
-const QUERY = `query BenchConsole($visitor: VisitorInput!) {
-  salesforceCustomer(visitor: $visitor) { connected matches { object id rule url fields { name value } } }
-}`;
+const short = process.argv.includes('--short');
+const AGENTS = argNumber('agents', short ? 20 : 200);
+const RUNS = argNumber('runs', short ? 1 : 5);
 
-const org = await startBenchOrg();
-const { sandbox, app } = org;
-try {
-  const { key } = await createApiKey(app.db.prisma, {
-    tenantId: org.tenantId,
-    role: 'AGENT',
-    name: 'bench agent',
-  });
+const rows = ['product', 'product asked again', ...SCRIPTS.slice(1)] as const;
+const figures = Object.fromEntries(rows.map((r) => [r, { calls: [] as number[], seconds: [] as number[] }]));
 
-  // Half the visitors are Leads in the org; every fifth gives only a phone.
-  const visitors = Array.from({ length: AGENTS }, (_, i) => ({
-    name: `Visitor ${i}`,
-    ...(i % 5 === 4 ? {} : { email: `visitor${i}@bench.example` }),
-    phone: `+1 415 555 ${String(1000 + i).padStart(4, '0')}`,
-  }));
-  for (let i = 0; i < AGENTS; i += 2) {
-    await sandbox.control.insert('Lead', {
-      LastName: `Visitor ${i}`,
-      Company: 'Bench Inc',
-      Email: `visitor${i}@bench.example`,
-      Phone: visitors[i]!.phone,
+const about = await provenance(short);
+printProvenance(about);
+for (let run = 0; run < RUNS; run++) {
+  const org = await startBenchOrg();
+  try {
+    const { key } = await createApiKey(org.app.db.prisma, {
+      tenantId: org.tenantId,
+      role: 'AGENT',
+      name: 'agent',
     });
+    const { visitors, expectedMatches } = await consoleVisitors(org, `console${run}`, AGENTS);
+    for (const row of rows) {
+      const measured =
+        row === 'product' || row === 'product asked again'
+          ? await productLookups(org, key, visitors)
+          : await baselineLookups(org, row, visitors);
+      if (measured.matched !== expectedMatches)
+        throw new Error(`${row}: ${measured.matched} visitors matched, expected ${expectedMatches}`);
+      figures[row]!.calls.push(measured.calls);
+      figures[row]!.seconds.push(measured.seconds);
+    }
+  } finally {
+    await org.close();
   }
-
-  const ask = async (visitor: (typeof visitors)[number]) => {
-    const response = await app.yoga.fetch('http://bench/graphql', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-      body: JSON.stringify({ query: QUERY, variables: { visitor } }),
-    });
-    const body = (await response.json()) as {
-      data?: { salesforceCustomer: { matches: unknown[] } };
-      errors?: unknown[];
-    };
-    if (!body.data) throw new Error(JSON.stringify(body.errors));
-    return body.data.salesforceCustomer.matches.length;
-  };
-  const round = async (label: string) => {
-    await sandbox.control.resetApiCalls();
-    const start = performance.now();
-    const matched = (await Promise.all(visitors.map(ask))).filter((n) => n > 0).length;
-    const ms = performance.now() - start;
-    const { total } = await sandbox.control.apiCalls();
-    console.log(
-      `${label}: ${AGENTS} concurrent lookups, ${matched} matched, ${total} Salesforce API call(s) = ` +
-        `${(total / AGENTS).toFixed(3)} per lookup, ${ms.toFixed(0)} ms`,
-    );
-  };
-  await round('first ask  ');
-  await round('asked again');
-  // Without coalescing, each lookup would read each applicable rule on its own: a query per rule and visitor.
-  const naive = visitors.reduce((n, v) => n + (v.email ? 2 : 1), 0);
-  console.log(
-    `for comparison: ${naive} queries one by one, or ${Math.ceil(naive / 5)} calls in composites of five without coalescing`,
-  );
-} finally {
-  await org.close();
 }
+const summary = Object.fromEntries(
+  Object.entries(figures).map(([row, f]) => [row, { calls: spread(f.calls), seconds: spread(f.seconds) }]),
+);
+table(
+  `${AGENTS} concurrent salesforceCustomer lookups of different visitors (median (min–max) of ${RUNS} runs)`,
+  Object.entries(summary).map(([script, f]) => ({
+    script,
+    'calls in total': formatSpread(f.calls),
+    'per lookup': formatSpread(spread(f.calls.runs.map((c) => c / AGENTS)), 3),
+    seconds: formatSpread(f.seconds, 2),
+  })),
+);
+const met =
+  AGENTS !== 200 ||
+  reportTargets([
+    {
+      target: `${AGENTS} concurrent console lookups, calls (worst of ${RUNS})`,
+      measured: summary.product!.calls.max,
+      limit: TARGETS.console200Calls,
+    },
+  ]);
+const written = saveSection('console', {
+  provenance: about,
+  runs: RUNS,
+  agents: AGENTS,
+  ...summary,
+  targetsMet: met,
+});
+if (written) console.log(`\nresults written to ${written}`);
+process.exit(process.exitCode ?? 0);

@@ -11,6 +11,7 @@ import { readConfig } from '../src/config.ts';
 import { connectThroughSandbox } from '../src/demo.ts';
 import { type Sandbox, startSandbox } from '../src/sandbox/server.ts';
 import { publishMapping } from '../src/sync/mapping-versions.ts';
+import type { SyncOptions } from '../src/sync/service.ts';
 import { createTestDatabase } from '../test/support/postgres.ts';
 
 export interface BenchOrg {
@@ -25,7 +26,9 @@ export interface BenchOrg {
 
 const CLIENT = { clientId: 'bench-app', clientSecret: 'bench-secret' };
 
-export async function startBenchOrg(options: { mapping?: string; slug?: string } = {}): Promise<BenchOrg> {
+export async function startBenchOrg(
+  options: { mapping?: string; slug?: string; sync?: SyncOptions } = {},
+): Promise<BenchOrg> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'cxsf-bench-'));
   const database = process.env.BENCH_EMBEDDED === '1' ? undefined : await createTestDatabase();
   const sandbox = await startSandbox({ autoApprove: true });
@@ -39,7 +42,7 @@ export async function startBenchOrg(options: { mapping?: string; slug?: string }
     DEMO: '0',
     SALESFORCE_ALLOWED_HOSTS: sandbox.url,
   });
-  const app = await createApp(config, { sync: { pollingIntervalSeconds: 0.5 } });
+  const app = await createApp(config, { sync: { pollingIntervalSeconds: 0.5, ...options.sync } });
   await sandbox.control.createConnectedApp({
     ...CLIENT,
     callbackUrls: [app.services.connections.callbackUrl],

@@ -2,6 +2,7 @@
 // tests build an app per database and call it over HTTP.
 import { createJwtVerifier } from './auth/jwt.ts';
 import type { Config } from './config.ts';
+import { useConsole } from './console-web/use-console.ts';
 import { loadSecretBox } from './crypto.ts';
 import { type Database, openDatabase } from './db/open.ts';
 import { useOAuthCallback } from './http/oauth-callback.ts';
@@ -64,6 +65,7 @@ export async function createApp(
       useOAuthStart({ connections, log, secureCookies: config.publicBaseUrl.startsWith('https://') }),
       useOAuthCallback({ connections, log }),
       useMetrics(metrics),
+      useConsole({ log, prebuilt: config.nodeEnv === 'production' }),
     ],
     graphiqlHeaders: () => graphiql.headers,
   });

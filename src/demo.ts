@@ -127,6 +127,7 @@ export function demoBanner(app: App, demo: Demo): string {
     `  GraphiQL:            ${graphql}   (opens with the demo key in its Headers)`,
     `  demo ADMIN key:      ${demo.key}`,
     `  Salesforce sandbox:  ${demo.sandbox.url}   (records: ${demo.sandbox.url}/__sandbox/records/Lead)`,
+    `  Sync console:        http://localhost:${app.config.port}/console   (sign in with the demo ADMIN key)`,
     '  record a chat:',
     `    curl -s ${graphql} -H 'content-type: application/json' -H 'authorization: Bearer ${demo.key}' \\`,
     `      -d '${example}'`,

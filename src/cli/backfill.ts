@@ -1,9 +1,12 @@
 // `cx-salesforce backfill <chats.ndjson> --url <graphql url> --key <API key>`: records historical chats, one
 // RecordChatInput per line, in batches, then follows their sync until nothing is left to do. Safe to run again: the
 // service ignores chats (and events) it already has, so an interrupted backfill is resumed by re-running it.
+// The file is streamed twice (check, then send), never held whole: memory stays flat however long it is, and at most
+// WINDOW chats are followed at once (sending waits while that many are still syncing).
+
 import { parseArgs } from 'node:util';
+import { SingleBar } from 'cli-progress';
 import { type CliIo, type Command, EXIT, UsageError } from './command.ts';
-import { readText } from './read.ts';
 
 /** The service takes at most 1,000 chats per request. */
 const MAX_BATCH_CHATS = 1000;
@@ -13,6 +16,8 @@ const MAX_BATCH_BYTES = 16 * 1024 * 1024;
 const POLL_PAGE = 100;
 /** Statuses that will still change on their own. */
 const OPEN_STATUSES = new Set(['PENDING', 'RUNNING', 'RETRYING']);
+/** Chats sent and not yet synced that are followed at once; sending waits above it. Bounds memory and the queue. */
+const WINDOW = 10_000;
 
 const BACKFILL = /* GraphQL */ `
   mutation CliBackfillChats($input: BackfillChatsInput!) {
@@ -72,7 +77,7 @@ export function createBackfillCommand(deps: BackfillDeps): Command {
   return {
     name: 'backfill',
     summary: 'record historical chats from an NDJSON file (resumable)',
-    help: `Usage: cx-salesforce backfill <chats.ndjson> --url <graphql url> [--key <API key>] [--batch 500] [--no-wait]
+    help: `Usage: cx-salesforce backfill <chats.ndjson> --url <graphql url> [--key <API key>] [--batch 500] [--no-wait | --dry-run]
 
 Sends the chats in the file, one RecordChatInput (as JSON) per line, to the service in batches, then follows their
 sync to Salesforce until none is pending, printing progress as it goes. A line that is not a valid chat is reported
@@ -85,6 +90,7 @@ Options:
   --batch <n>          chats per request, 1 to ${MAX_BATCH_CHATS} (default 500)
   --poll <seconds>     seconds between sync status checks (default 2)
   --no-wait            stop once everything is sent, without following the sync
+  --dry-run            only check the file: report bad lines and count the chats, send nothing
 
 Exit status: 0 every chat sent and synced, 1 some lines or chats were refused or some syncs gave up (dead),
 2 usage error, refused key or unreachable service (run it again to resume).
@@ -99,6 +105,7 @@ Exit status: 0 every chat sent and synced, 1 some lines or chats were refused or
           batch: { type: 'string' },
           poll: { type: 'string' },
           'no-wait': { type: 'boolean' },
+          'dry-run': { type: 'boolean' },
         },
       });
       const [file, ...extra] = positionals;
@@ -106,38 +113,57 @@ Exit status: 0 every chat sent and synced, 1 some lines or chats were refused or
       const env = deps.env();
       const url = values.url ?? env.CXSF_URL;
       const key = values.key ?? env.CXSF_KEY;
-      if (!url) throw new UsageError('give the GraphQL endpoint with --url (or set CXSF_URL)');
-      if (!key) throw new UsageError('give an API key with --key (or set CXSF_KEY)');
+      const dryRun = values['dry-run'] === true;
+      if (!url && !dryRun) throw new UsageError('give the GraphQL endpoint with --url (or set CXSF_URL)');
+      if (!key && !dryRun) throw new UsageError('give an API key with --key (or set CXSF_KEY)');
       const batchSize = Number(values.batch ?? 500);
       if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_BATCH_CHATS)
         throw new UsageError(`--batch must be a whole number from 1 to ${MAX_BATCH_CHATS}`);
       const pollSeconds = Number(values.poll ?? 2);
       if (!(pollSeconds >= 0)) throw new UsageError('--poll must be a number of seconds');
 
-      const { lines, bad } = parseLines(file, await readText(io, file));
-      for (const problem of bad) io.stdout(`${problem}\n`);
+      // First pass: check every line, report the bad ones and count the chats, so progress has a total.
+      let total = 0;
+      let badLines = 0;
+      for await (const item of readChats(io, file)) {
+        if (typeof item === 'string') {
+          io.stdout(`${item}\n`);
+          badLines++;
+        } else total++;
+      }
+      if (dryRun || !url || !key) {
+        io.stdout(`${file}: ${total} chats, ${badLines} bad lines; nothing sent (--dry-run)\n`);
+        return badLines > 0 ? EXIT.invalid : EXIT.ok;
+      }
       const post = graphqlPoster(deps.fetch, url, key);
-      const totals = { sent: 0, accepted: 0, duplicates: 0, rejected: 0, badLines: bad.length };
-      const recordIds = new Set<string>();
+      const totals = { sent: 0, accepted: 0, duplicates: 0, rejected: 0, badLines };
+      const follow = values['no-wait'] ? undefined : new SyncFollower(post, pollSeconds, deps.sleep, io);
+      const bar = io.progress ? progressBar(io.progress, total) : undefined;
       try {
-        for (const batch of batches(lines, batchSize)) {
+        for await (const batch of batches(readChats(io, file), batchSize)) {
           const result = await sendBatch(post, file, batch, io);
           totals.badLines += result.badLines;
           totals.sent += result.sent;
           totals.accepted += result.accepted;
           totals.duplicates += result.duplicates;
           totals.rejected += result.rejected;
-          for (const id of result.syncRecordIds) recordIds.add(id);
-          io.stdout(
-            `sent ${totals.sent}/${lines.length} chats: ${totals.accepted} accepted, ${totals.duplicates} duplicates, ` +
-              `${totals.rejected} rejected\n`,
-          );
+          const line =
+            `sent ${totals.sent}/${total} chats: ${totals.accepted} accepted, ${totals.duplicates} duplicates, ` +
+            `${totals.rejected} rejected`;
+          if (bar) bar.increment(batch.length, { line });
+          else io.stdout(`${line}\n`);
+          if (follow) {
+            follow.add(result.syncRecordIds);
+            while (follow.open() > WINDOW) await follow.poll(true);
+          }
         }
-        if (values['no-wait']) {
+        bar?.stop();
+        if (!follow) {
           io.stdout(`${file}: ${totals.sent} chats sent; not following the sync (--no-wait)\n`);
           return totals.badLines + totals.rejected > 0 ? EXIT.invalid : EXIT.ok;
         }
-        const counts = await followSync(post, [...recordIds], pollSeconds, deps.sleep, io);
+        while (follow.open() > 0) await follow.poll(false);
+        const counts = follow.counts;
         const others = Object.entries(counts)
           .filter(([status]) => status !== 'SYNCED' && status !== 'DEAD')
           .map(([status, n]) => `, ${n} ${status.toLowerCase().replaceAll('_', ' ')}`)
@@ -149,10 +175,11 @@ Exit status: 0 every chat sent and synced, 1 some lines or chats were refused or
         );
         return totals.badLines + totals.rejected + (counts.DEAD ?? 0) > 0 ? EXIT.invalid : EXIT.ok;
       } catch (error) {
+        bar?.stop();
         if (!(error instanceof Unreachable)) throw error;
         io.stderr(
           `cx-salesforce backfill: ${error.message}\n` +
-            `${totals.sent} of ${lines.length} chats were sent; run the same command again to resume.\n`,
+            `${totals.sent} of ${total} chats were sent; run the same command again to resume.\n`,
         );
         return EXIT.usage;
       }
@@ -160,33 +187,64 @@ Exit status: 0 every chat sent and synced, 1 some lines or chats were refused or
   };
 }
 
-function parseLines(file: string, text: string): { lines: Line[]; bad: string[] } {
-  const lines: Line[] = [];
-  const bad: string[] = [];
-  text.split('\n').forEach((raw, index) => {
+/** The file's lines, streamed when the I/O can (the bin), else split from the whole text. */
+async function* readLines(io: CliIo, file: string): AsyncGenerator<string> {
+  try {
+    if (io.readLines) yield* io.readLines(file);
+    else yield* (await io.readFile(file)).split('\n');
+  } catch (e) {
+    throw new UsageError(`cannot read ${file}: ${(e as { code?: string }).code ?? (e as Error).message}`);
+  }
+}
+
+/** Each chat of the file with its line number, or the problem with a line as "file:line  message". */
+async function* readChats(io: CliIo, file: string): AsyncGenerator<Line | string> {
+  let line = 0;
+  for await (const raw of readLines(io, file)) {
+    line++;
     const source = raw.replace(/\r$/, '');
-    if (!source.trim()) return;
-    const line = index + 1;
+    if (!source.trim()) continue;
     let value: unknown;
     try {
       value = JSON.parse(source);
     } catch (error) {
-      bad.push(`${file}:${line}  not JSON: ${(error as Error).message}`);
-      return;
+      yield `${file}:${line}  not JSON: ${(error as Error).message}`;
+      continue;
     }
     if (!value || typeof value !== 'object' || Array.isArray(value)) {
-      bad.push(`${file}:${line}  not a chat: give one JSON object (a RecordChatInput) per line`);
-      return;
+      yield `${file}:${line}  not a chat: give one JSON object (a RecordChatInput) per line`;
+      continue;
     }
-    lines.push({ line, chat: value as Record<string, unknown>, bytes: Buffer.byteLength(source) });
-  });
-  return { lines, bad };
+    yield { line, chat: value as Record<string, unknown>, bytes: Buffer.byteLength(source) };
+  }
 }
 
-function* batches(lines: Line[], size: number): Generator<Line[]> {
+/** A progress bar with rate and ETA (cli-progress), drawn on a terminal only. */
+function progressBar(stream: NodeJS.WritableStream, total: number): SingleBar {
+  const bar = new SingleBar({
+    stream,
+    format: '{bar} {percentage}% | {value}/{total} chats | {speed} chats/s | ETA {eta_formatted} | {line}',
+    etaBuffer: 50,
+    hideCursor: true,
+    noTTYOutput: true, // the caller passes a stream only when it is a terminal (and tests pass their own)
+    barsize: 30,
+  });
+  bar.start(total, 0, { line: '', speed: 0 });
+  const started = Date.now();
+  const increment = bar.increment.bind(bar);
+  bar.increment = ((step: number, payload: object) =>
+    increment(step, {
+      ...payload,
+      speed: Math.round((bar.getProgress() * total + step) / Math.max(0.001, (Date.now() - started) / 1000)),
+    })) as typeof bar.increment;
+  return bar;
+}
+
+async function* batches(lines: AsyncIterable<Line | string>, size: number): AsyncGenerator<Line[]> {
   let batch: Line[] = [];
   let bytes = 0;
-  for (const line of lines) {
+  for await (const line of lines) {
+    if (typeof line === 'string') continue; // reported by the first pass
     if (batch.length > 0 && (batch.length >= size || bytes + line.bytes > MAX_BATCH_BYTES)) {
       yield batch;
       batch = [];
@@ -274,36 +332,51 @@ async function sendBatch(post: Post, file: string, batch: Line[], io: CliIo) {
   }
 }
 
-/** Polls the sync records until none is open; prints the counts whenever they change. */
-async function followSync(
-  post: Post,
-  ids: string[],
-  pollSeconds: number,
-  sleep: (ms: number) => Promise<void>,
-  io: CliIo,
-): Promise<Record<string, number>> {
-  let last = '';
-  for (;;) {
-    const counts: Record<string, number> = {};
-    for (let start = 0; start < ids.length; start += POLL_PAGE) {
-      const body = await post<{ nodes: Array<{ status?: string } | null> }>(STATUSES, {
-        ids: ids.slice(start, start + POLL_PAGE),
-      });
+/**
+ * Follows the sync of the chats sent: keeps only the ids still open (at most about WINDOW), counts the others by
+ * final status, and prints the counts whenever they change.
+ */
+class SyncFollower {
+  readonly counts: Record<string, number> = {};
+  private pending: string[] = [];
+  private last = '';
+
+  constructor(
+    private readonly post: Post,
+    private readonly pollSeconds: number,
+    private readonly sleep: (ms: number) => Promise<void>,
+    private readonly io: CliIo,
+  ) {}
+
+  add(ids: string[]): void {
+    for (const id of ids) this.pending.push(id);
+  }
+
+  open(): number {
+    return this.pending.length;
+  }
+
+  /** Asks the status of every open chat once (100 a request), then waits the poll interval if some are open. */
+  async poll(quiet: boolean): Promise<void> {
+    const still: string[] = [];
+    for (let start = 0; start < this.pending.length; start += POLL_PAGE) {
+      const ids = this.pending.slice(start, start + POLL_PAGE);
+      const body = await this.post<{ nodes: Array<{ status?: string } | null> }>(STATUSES, { ids });
       if (!body.data)
         throw new Unreachable(body.errors?.[0]?.message ?? 'the service refused the status query');
-      for (const node of body.data.nodes) {
+      body.data.nodes.forEach((node, i) => {
         const status = node?.status ?? 'MISSING';
-        counts[status] = (counts[status] ?? 0) + 1;
-      }
+        if (OPEN_STATUSES.has(status)) still.push(ids[i]!);
+        else this.counts[status] = (this.counts[status] ?? 0) + 1;
+      });
     }
-    const open = Object.entries(counts)
-      .filter(([status]) => OPEN_STATUSES.has(status))
-      .reduce((sum, [, n]) => sum + n, 0);
-    const line = `syncing ${ids.length} chats: ${counts.SYNCED ?? 0} synced, ${counts.DEAD ?? 0} dead, ${open} to do\n`;
-    if (line !== last) io.stdout(line);
-    last = line;
-    if (open === 0) return counts;
-    await sleep(pollSeconds * 1000);
+    this.pending = still;
+    if (!quiet) {
+      const line = `syncing: ${this.counts.SYNCED ?? 0} synced, ${this.counts.DEAD ?? 0} dead, ${still.length} to do\n`;
+      if (line !== this.last) this.io.stdout(line);
+      this.last = line;
+    }
+    if (still.length > 0) await this.sleep(this.pollSeconds * 1000);
   }
 }
 

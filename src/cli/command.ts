@@ -4,6 +4,10 @@ export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   readFile: (path: string) => Promise<string>;
+  /** A file's lines, streamed (commands that read big files use it when given, else readFile). */
+  readLines?: (path: string) => AsyncIterable<string>;
+  /** Where a progress bar may be drawn: set only when that stream is a terminal. */
+  progress?: NodeJS.WritableStream;
 }
 
 /** Exit codes: 0 ok, 1 the input is invalid, 2 usage error (bad arguments, unreadable file). */

@@ -1,5 +1,7 @@
 // Backfill: historical chats in batches, over GraphQL and with `cx-salesforce backfill`, recorded once each in the
 // sandbox however often they are sent, and resumable after an interruption.
+
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBackfillCommand } from '../../src/cli/backfill.ts';
 import type { CliIo } from '../../src/cli/command.ts';
@@ -168,5 +170,18 @@ describe('cx-salesforce backfill', () => {
     expect(third.out()).toContain('sent 200/201 chats: 0 accepted, 200 duplicates, 0 rejected');
     expect(await tasksOf('cli')).toHaveLength(CHATS);
     expect((await org.sandbox.control.apiCalls()).total).toBe(calls.total);
+
+    // On a terminal, a progress bar with the rate and the time left replaces the per-batch lines.
+    const terminal = io();
+    let drawn = '';
+    const progress = new Writable({
+      write(chunk, _encoding, done) {
+        drawn += chunk.toString();
+        done();
+      },
+    });
+    expect(await command.run([...args(), '--poll', '0.2'], { ...terminal.cli, progress })).toBe(1);
+    expect(drawn).toMatch(/100% \| 201\/201 chats \| \d+ chats\/s \| ETA \d+s \| sent 200\/201 chats/);
+    expect(terminal.out()).not.toContain('sent 200/201');
   }, 120_000);
 });

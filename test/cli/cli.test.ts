@@ -1,5 +1,5 @@
 import { execFile, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -264,4 +264,29 @@ describe('the other commands', () => {
       'tenant:create: "Not A Slug" is not a valid slug: 2 to 63 lower-case letters, digits or dashes, starting with a letter or digit',
     ]);
   }, 60_000);
+});
+
+describe('cx-salesforce backfill --dry-run', () => {
+  it('streams the file through the bin: bad lines reported with their numbers, chats counted, nothing sent', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'cxsf-cli-'));
+    const file = path.join(dir, 'history.ndjson');
+    const chat = (n: number) =>
+      JSON.stringify({ chatId: `c${n}`, event: 'ENDED', visitor: { name: `V${n}` } });
+    writeFileSync(file, `${chat(1)}\n{"chatId": \n\n${chat(2)}\r\n[1]\n${chat(3)}`);
+    try {
+      const run = promisify(execFile);
+      const failed = await run(process.execPath, ['bin/cx-salesforce.js', 'backfill', file, '--dry-run'], {
+        cwd: root,
+      }).catch((error: { code: number; stdout: string }) => error);
+      expect(failed).toMatchObject({ code: 1 });
+      const lines = (failed as { stdout: string }).stdout.trim().split('\n');
+      expect(lines[0]).toMatch(new RegExp(`^${file}:2  not JSON: `));
+      expect(lines.slice(1)).toEqual([
+        `${file}:5  not a chat: give one JSON object (a RecordChatInput) per line`,
+        `${file}: 3 chats, 2 bad lines; nothing sent (--dry-run)`,
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -168,15 +168,37 @@ describe('a service killed mid-sync', () => {
         ),
       );
 
-      for (let round = 0; round < KILLS; round++) {
-        // Some progress first, so that each kill lands in the middle of the work, at a random moment.
+      // Each kill lands while writes are in flight. The org finishes the killed service's last requests, so it may
+      // hold Tasks the ledger never heard of ("orphans"); the restarted service must adopt them (recover.ts) rather
+      // than write them twice. Kill again (up to 6 extra times) until at least one kill has left an orphan.
+      const orphans = new Set<string>();
+      let kills = 0;
+      let since = new Date();
+      while (kills < KILLS || (orphans.size === 0 && kills < KILLS + 6 && (await synced()) < CHATS)) {
         const progress = await synced();
         await until(async () => (await synced()) > progress || progress === CHATS, 60);
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 400));
+        await until(
+          async () =>
+            (await db.prisma.syncRecord.count({ where: { inflightAt: { gt: since } } })) > 0 ||
+            (await synced()) === CHATS,
+          60,
+        );
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 300));
         await kill(child);
+        kills++;
+        // Let the org finish what the killed service had sent (latency ≤ 200 ms), then compare with the ledger.
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        const ledger = new Set(
+          (await db.prisma.syncObject.findMany({ where: { sobjectType: 'Task' } })).map(
+            (o) => o.salesforceId,
+          ),
+        );
+        for (const task of await sandbox.control.records('Task'))
+          if (!ledger.has(task.Id)) orphans.add(task.Id);
+        since = new Date();
         child = await startService();
       }
-      await until(async () => (await synced()) === CHATS, 120 + KILLS * 10);
+      await until(async () => (await synced()) === CHATS, 120 + kills * 10);
       await sandbox.control.setFaults({ latencyMs: 0, latencyJitterMs: 0 });
 
       const leads = await sandbox.control.records('Lead');
@@ -190,7 +212,11 @@ describe('a service killed mid-sync', () => {
         const lead = leads.find((l) => l.Email === `visitor${i % VISITORS}@crash.example`);
         expect(mine[0].WhoId).toBe(lead.Id);
       }
+      // The lost-write recovery ran: every Task a killed service made without recording it is now in the ledger.
+      expect(orphans.size, 'no kill left a Task the ledger did not know').toBeGreaterThan(0);
+      const adopted = await db.prisma.syncObject.findMany({ where: { salesforceId: { in: [...orphans] } } });
+      expect(adopted.map((o) => o.salesforceId).sort()).toEqual([...orphans].sort());
     },
-    300_000 + KILLS * 30_000,
+    300_000 + (KILLS + 6) * 30_000,
   );
 });

@@ -45,7 +45,7 @@ describe('a fault storm', () => {
     await org.sandbox.control.setFaults({ latencyMs: 0, latencyJitterMs: 0, requestLimitAfter: null });
 
     const prisma = org.service.app.db.prisma;
-    const deadline = Date.now() + 90_000;
+    const deadline = Date.now() + 120_000;
     for (;;) {
       const open = await prisma.syncRecord.count({
         where: { status: { in: ['PENDING', 'RUNNING', 'RETRYING'] } },
@@ -53,15 +53,13 @@ describe('a fault storm', () => {
       if (open === 0 || Date.now() > deadline) break;
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
-    // Anything dead-lettered by the storm goes again through retrySync's path.
-    const dead = await prisma.syncRecord.findMany({ where: { status: 'DEAD' } });
-    for (const record of dead) await org.service.app.services.sync.retry(record.id);
-    for (;;) {
-      const open = await prisma.syncRecord.count({ where: { status: { not: 'SYNCED' } } });
-      if (open === 0 || Date.now() > deadline) break;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
 
+    // Every fault of the storm is transient: none may have been dead-lettered (no retrySync helps here).
+    const dead = await prisma.syncRecord.findMany({
+      where: { status: 'DEAD' },
+      select: { sourceId: true, lastErrorCode: true, lastError: true, attempts: true },
+    });
+    expect(dead, 'transient faults dead-lettered').toEqual([]);
     expect(await prisma.syncRecord.groupBy({ by: ['status'], _count: true })).toEqual([
       { status: 'SYNCED', _count: CHATS },
     ]);
