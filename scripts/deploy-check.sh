@@ -15,6 +15,7 @@ cleanup() {
 trap cleanup EXIT
 
 start=$SECONDS
+rm -rf dist                                                             # a fresh build, as in the Dockerfile
 npm run -s build                                                        # Dockerfile: RUN npm ci && npm run build
 echo "deploy-check: built in $((SECONDS - start)) s"
 cp package.json package-lock.json "$work/"                             # Dockerfile: COPY package*.json
