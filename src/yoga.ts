@@ -1,5 +1,6 @@
 // The HTTP front door: GraphQL at /graphql (GraphiQL on GET), health checks, and the routes of other features.
 import { randomUUID } from 'node:crypto';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { GraphQLError } from 'graphql';
 import { createYoga, type Plugin, useReadinessCheck } from 'graphql-yoga';
 import { authenticate } from './auth/authenticate.ts';
@@ -20,6 +21,7 @@ import { useSchemaPrivacy } from './graphql/plugins/use-schema-privacy.ts';
 import { schema } from './graphql/schema.ts';
 import type { Logger } from './log.ts';
 import type { Services } from './services.ts';
+import { SYNC_QUEUE } from './sync/queue.ts';
 
 /**
  * Larger bodies are refused with 413: from Content-Length before authentication, else while being read. Only
@@ -27,7 +29,14 @@ import type { Services } from './services.ts';
  */
 export const MAX_REQUEST_BODY_BYTES = 48 * 1024 * 1024;
 
-export function buildYoga(deps: { db: Database; services: Services; log: Logger; routes?: Plugin[] }) {
+export function buildYoga(deps: {
+  db: Database;
+  services: Services;
+  log: Logger;
+  routes?: Plugin[];
+  /** Headers GraphiQL opens with (the demo's key), read on each page load. */
+  graphiqlHeaders?: () => Record<string, string> | undefined;
+}) {
   const { db, services, log } = deps;
   const prisma = withNonEmptySelect(db.prisma);
   const { exposure } = services.config;
@@ -38,10 +47,18 @@ export function buildYoga(deps: { db: Database; services: Services; log: Logger;
     landingPage: false,
     // One attachment at the 25 MB cap is 33.3 MB as base64: it must reach recordChat's checks, which name the field.
     maxRequestBodySize: MAX_REQUEST_BODY_BYTES,
-    graphiql: exposure.graphiql && {
-      title: 'CloudCX Salesforce connector',
-      defaultQuery: '{ viewer { role tenant { slug name } } }',
-    },
+    // GraphiQL's code is bundled in @graphql-yoga/render-graphiql and served by us: it works without internet.
+    renderGraphiQL,
+    graphiql:
+      exposure.graphiql &&
+      (() => {
+        const headers = deps.graphiqlHeaders?.();
+        return {
+          title: 'CloudCX Salesforce connector',
+          defaultQuery: '{ viewer { role tenant { slug name } } }',
+          ...(headers ? { headers: JSON.stringify(headers), shouldPersistHeaders: false } : {}),
+        };
+      }),
     // Closed unless CORS_ORIGINS lists the browser origins allowed (Yoga's default reflects any origin).
     cors: exposure.corsOrigins.length > 0 && { origin: exposure.corsOrigins, credentials: true },
     logging: {
@@ -89,8 +106,10 @@ export function buildYoga(deps: { db: Database; services: Services; log: Logger;
       useSchemaPrivacy({ introspection: exposure.introspection }),
       useReadinessCheck({
         endpoint: '/readyz',
+        // The database answers and the job queue exists (pg-boss made its schema and the sync queue).
         check: async () => {
-          await db.sql.query('SELECT 1');
+          const queues = await db.sql.query('SELECT 1 FROM pgboss.queue WHERE name = $1', [SYNC_QUEUE]);
+          return queues.length === 1;
         },
       }),
       useQueryLimits({ maxDepth: 10, maxCost: 10_000, maxAliases: 20 }),

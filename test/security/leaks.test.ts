@@ -30,6 +30,12 @@ const graphiql = (service: TestService) =>
     html: (await r.text()).includes('<html'),
   }));
 
+// Production refuses to start without its secrets.
+const PRODUCTION = {
+  ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+  PUBLIC_BASE_URL: 'https://cx.example',
+};
+
 const INTROSPECTION = '{ __schema { queryType { name } } }';
 const TYPO = '{ viewr { role } }';
 
@@ -37,7 +43,7 @@ describe('in production (NODE_ENV=production)', () => {
   let service: TestService;
   let admin: string;
   beforeAll(async () => {
-    service = await startService({ NODE_ENV: 'production' });
+    service = await startService({ NODE_ENV: 'production', ...PRODUCTION });
     admin = (await service.createTenant('prod')).keys.ADMIN;
   });
   afterAll(() => service?.close());
@@ -76,7 +82,12 @@ describe('in production (NODE_ENV=production)', () => {
 describe('GRAPHIQL=1 and INTROSPECTION=1 open them in production', () => {
   let service: TestService;
   beforeAll(async () => {
-    service = await startService({ NODE_ENV: 'production', GRAPHIQL: '1', INTROSPECTION: '1' });
+    service = await startService({
+      NODE_ENV: 'production',
+      ...PRODUCTION,
+      GRAPHIQL: '1',
+      INTROSPECTION: '1',
+    });
   });
   afterAll(() => service?.close());
 
