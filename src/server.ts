@@ -56,6 +56,35 @@ function onSignal(signal: NodeJS.Signals) {
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
 
+// A dependency's stray failure (a pool's rejected promise during a database outage, a dropped socket inside
+// jsforce) must not take every tenant down: it is logged, and the sweeper retries what it interrupted. Anything
+// else thrown out of the event loop leaves the process in an unknown state: log it and exit for a restart.
+const NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+]);
+const report = (error: unknown, message: string) =>
+  app ? app.log.error({ err: error }, message) : console.error(`cloudcx-salesforce: ${message}`, error);
+const isNetworkFailure = (error: unknown) => {
+  const e = error as { code?: string; message?: string } | undefined;
+  return NETWORK_CODES.has(e?.code ?? '') || /socket hang up|Connection terminated/i.test(e?.message ?? '');
+};
+process.on('unhandledRejection', (reason) => {
+  report(reason, 'unhandled rejection (kept running)');
+});
+process.on('uncaughtException', (error) => {
+  if (isNetworkFailure(error)) {
+    report(error, 'network failure outside a request (kept running)');
+    return;
+  }
+  report(error, 'uncaught exception: exiting');
+  process.exit(EXIT_START_FAILED);
+});
+
 try {
   app = await createApp(config);
   demo = config.demo ? await startDemo(app, config.sandboxPort) : undefined;
@@ -81,6 +110,7 @@ function listen(target: Server, { port, host }: Config): Promise<void> {
         fail(`HOST ${host} is not an address of this machine`, EXIT_CONFIG);
       fail(`cannot listen on ${where}: ${error.message}`, EXIT_START_FAILED);
     });
-    target.listen(port, host, () => resolve());
+    // A burst of clients connects at once: Node's default backlog (511) resets the rest.
+    target.listen({ port, host, backlog: 2048 }, () => resolve());
   });
 }
