@@ -37,6 +37,7 @@ export async function startBenchOrg(
     DATA_DIR: dataDir,
     DATABASE_URL: database?.url ?? '',
     PUBLIC_BASE_URL: 'http://127.0.0.1:9',
+    ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64'),
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
     DEMO: '0',
     SALESFORCE_ALLOWED_HOSTS: sandbox.url,

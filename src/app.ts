@@ -8,6 +8,7 @@ import { type Database, openDatabase } from './db/open.ts';
 import { useOAuthCallback } from './http/oauth-callback.ts';
 import { useOAuthStart } from './http/oauth-start.ts';
 import { createLogger, type Logger } from './log.ts';
+import { Metrics, useMetrics } from './metrics.ts';
 import { SalesforceConnections } from './salesforce/connections.ts';
 import type { Services } from './services.ts';
 import { type SyncOptions, SyncService } from './sync/service.ts';
@@ -19,6 +20,9 @@ export interface App {
   services: Services;
   log: Logger;
   yoga: ReturnType<typeof buildYoga>;
+  metrics: Metrics;
+  /** Headers GraphiQL opens with; the demo puts its key here. */
+  graphiql: { headers?: Record<string, string> };
   close(): Promise<void>;
 }
 
@@ -26,14 +30,21 @@ export async function createApp(
   config: Config,
   options: { log?: Logger; sync?: SyncOptions } = {},
 ): Promise<App> {
-  const log = options.log ?? createLogger(config.logLevel);
+  const log = options.log ?? createLogger(config.logLevel, undefined, { pretty: config.logPretty });
   const db = await openDatabase({
     ...config,
     onConnectionLost: (error) => log.warn({ err: error }, 'database connection lost; the pool reconnects'),
   });
   if (db.appliedMigrations.length > 0) log.info({ migrations: db.appliedMigrations }, 'database migrated');
   const secrets = loadSecretBox(config, log);
-  const connections = new SalesforceConnections({ prisma: db.prisma, secrets, config, log });
+  const metrics = new Metrics(db);
+  const connections = new SalesforceConnections({
+    prisma: db.prisma,
+    secrets,
+    config,
+    log,
+    onApiCall: (tenantId, url) => metrics.countApiCall(tenantId, url),
+  });
   const sync = await SyncService.start(
     { db, connections, log },
     { jobExpireSeconds: config.syncJobExpireSeconds, ...options.sync },
@@ -45,6 +56,7 @@ export async function createApp(
     connections,
     sync,
   };
+  const graphiql: App['graphiql'] = {};
   const yoga = buildYoga({
     db,
     services,
@@ -52,8 +64,10 @@ export async function createApp(
     routes: [
       useOAuthStart({ connections, log, secureCookies: config.publicBaseUrl.startsWith('https://') }),
       useOAuthCallback({ connections, log }),
+      useMetrics(metrics),
       useConsole({ log, prebuilt: config.nodeEnv === 'production' }),
     ],
+    graphiqlHeaders: () => graphiql.headers,
   });
   return {
     config,
@@ -61,6 +75,8 @@ export async function createApp(
     services,
     log,
     yoga,
+    metrics,
+    graphiql,
     async close() {
       await sync.stop();
       await db.close();

@@ -66,6 +66,7 @@ export async function startDemo(app: App, port: number): Promise<Demo> {
     writeFileSync(keyFile, `${key}\n`, { mode: 0o600 });
   }
   if ((await connections.view(tenant.id)).status !== 'CONNECTED') await connectThroughSandbox(app, tenant.id);
+  app.graphiql.headers = { Authorization: `Bearer ${key}` };
   log.info({ sandbox: sandbox.url }, 'demo sandbox running');
   return { sandbox, key, tenantId: tenant.id };
 }
@@ -98,8 +99,8 @@ async function ignoreExisting(promise: Promise<unknown>) {
   try {
     await promise;
   } catch (error) {
-    // Kept from an earlier start in the sandbox's data file.
-    if (!/exist/i.test(String(error))) throw error;
+    // Kept from an earlier start in the sandbox's data file ("already exists", "is already taken").
+    if (!/already|exist/i.test(String(error))) throw error;
   }
 }
 
@@ -123,7 +124,7 @@ export function demoBanner(app: App, demo: Demo): string {
   return [
     '',
     'CloudCX Salesforce connector: demo mode (no configuration given)',
-    `  GraphiQL:            ${graphql}   (add the header  Authorization: Bearer ${demo.key})`,
+    `  GraphiQL:            ${graphql}   (opens with the demo key in its Headers)`,
     `  demo ADMIN key:      ${demo.key}`,
     `  Salesforce sandbox:  ${demo.sandbox.url}   (records: ${demo.sandbox.url}/__sandbox/records/Lead)`,
     `  Sync console:        http://localhost:${app.config.port}/console   (sign in with the demo ADMIN key)`,

@@ -2,6 +2,7 @@
 import type { Prisma } from '../db/open.ts';
 import { authenticateApiKey, looksLikeApiKey } from './api-keys.ts';
 import type { JwtVerifier } from './jwt.ts';
+import { tenantWhere } from './tenant-claim.ts';
 import { AuthError, type Viewer } from './viewer.ts';
 
 export async function authenticate(
@@ -18,7 +19,7 @@ export async function authenticate(
   if (looksLikeApiKey(token)) return authenticateApiKey(deps.prisma, token);
   const claims = await deps.verifyJwt(token);
   const tenant = await deps.prisma.tenant.findFirst({
-    where: { OR: [{ id: claims.tenantId }, { slug: claims.tenantId }] },
+    where: tenantWhere(claims.tenantId),
     select: { id: true },
   });
   if (!tenant)

@@ -1,6 +1,9 @@
 // Tokens the CloudCX platform issues for its frontend. Verified with jose against a shared secret (HS256), a public key
-// (RS256/ES256) or a JWKS URL, whichever the configuration gives. `exp` is required: a token that never expires is
+// (RSA, RSA-PSS, EC or Ed25519: JWT_ALGORITHM, else the algorithm the key's own type implies) or a JWKS URL,
+// whichever the configuration gives. `exp` is required: a token that never expires is
 // refused like an expired one.
+
+import { createPublicKey } from 'node:crypto';
 import {
   createRemoteJWKSet,
   errors,
@@ -10,7 +13,7 @@ import {
   jwtVerify,
   type KeyObject,
 } from 'jose';
-import type { Config } from '../config.ts';
+import { type Config, ConfigError } from '../config.ts';
 import type { Role } from '../generated/prisma/enums.ts';
 import { AuthError } from './viewer.ts';
 
@@ -31,8 +34,12 @@ export async function createJwtVerifier(config: Config['jwt']): Promise<JwtVerif
     key = createRemoteJWKSet(new URL(config.jwksUrl));
     algorithms = ['RS256', 'ES256', 'EdDSA'];
   } else if (config.publicKeyPem) {
-    const alg = config.publicKeyPem.includes('EC') ? 'ES256' : 'RS256';
-    key = (await importSPKI(config.publicKeyPem, alg)) as KeyObject;
+    const alg = config.algorithm ?? algorithmOf(config.publicKeyPem);
+    try {
+      key = (await importSPKI(config.publicKeyPem, alg)) as KeyObject;
+    } catch (error) {
+      throw new ConfigError(`JWT_PUBLIC_KEY cannot be used with ${alg}: ${(error as Error).message}`);
+    }
     algorithms = [alg];
   } else if (config.secret) {
     key = new TextEncoder().encode(config.secret);
@@ -93,4 +100,40 @@ function describeJoseError(error: unknown): [AuthError['code'], string] {
     return ['INVALID_TOKEN', `The token is not valid: ${error.message}.`];
   }
   return ['INVALID_TOKEN', 'The token is not a valid signed JWT.'];
+}
+
+/**
+ * The JWS algorithm a PEM public key implies, read from the key itself (node:crypto), not guessed from its text:
+ * RSA → RS256, RSA-PSS → PS256, EC by curve → ES256/ES384/ES512, Ed25519 → EdDSA. JWT_ALGORITHM overrides it
+ * (e.g. RS512 with an RSA key).
+ */
+export function algorithmOf(pem: string): string {
+  let type: string | undefined;
+  let curve: string | undefined;
+  try {
+    const key = createPublicKey(pem);
+    type = key.asymmetricKeyType;
+    curve = key.asymmetricKeyDetails?.namedCurve;
+  } catch (error) {
+    throw new ConfigError(`JWT_PUBLIC_KEY is not a PEM public key: ${(error as Error).message}`);
+  }
+  switch (type) {
+    case 'rsa':
+      return 'RS256';
+    case 'rsa-pss':
+      return 'PS256';
+    case 'ec': {
+      const byCurve: Record<string, string> = { prime256v1: 'ES256', secp384r1: 'ES384', secp521r1: 'ES512' };
+      const alg = curve ? byCurve[curve] : undefined;
+      if (!alg)
+        throw new ConfigError(`JWT_PUBLIC_KEY is an EC key on ${curve}; JWTs use P-256, P-384 or P-521.`);
+      return alg;
+    }
+    case 'ed25519':
+      return 'EdDSA';
+    default:
+      throw new ConfigError(
+        `JWT_PUBLIC_KEY is a ${type} key; use RSA, EC or Ed25519 (or set JWT_ALGORITHM to match it).`,
+      );
+  }
 }

@@ -135,7 +135,7 @@ Exit status: 0 every chat sent and synced, 1 some lines or chats were refused or
         io.stdout(`${file}: ${total} chats, ${badLines} bad lines; nothing sent (--dry-run)\n`);
         return badLines > 0 ? EXIT.invalid : EXIT.ok;
       }
-      const post = graphqlPoster(deps.fetch, url, key);
+      const post = graphqlPoster(deps.fetch, url, key, deps.sleep);
       const totals = { sent: 0, accepted: 0, duplicates: 0, rejected: 0, badLines };
       const follow = values['no-wait'] ? undefined : new SyncFollower(post, pollSeconds, deps.sleep, io);
       const bar = io.progress ? progressBar(io.progress, total) : undefined;
@@ -258,15 +258,28 @@ async function* batches(lines: AsyncIterable<Line | string>, size: number): Asyn
 
 type Post = <T>(query: string, variables: Record<string, unknown>) => Promise<GraphQLResponse<T>>;
 
-function graphqlPoster(fetchFn: typeof fetch, url: string, key: string): Post {
+/** A busy service answers 503 with Retry-After: waited for, this many times, before giving up. */
+const BUSY_RETRIES = 5;
+
+function graphqlPoster(
+  fetchFn: typeof fetch,
+  url: string,
+  key: string,
+  sleep: (ms: number) => Promise<void>,
+): Post {
   return async <T>(query: string, variables: Record<string, unknown>) => {
     let response: Response;
     try {
-      response = await fetchFn(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-        body: JSON.stringify({ query, variables }),
-      });
+      for (let attempt = 0; ; attempt++) {
+        response = await fetchFn(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+          body: JSON.stringify({ query, variables }),
+        });
+        if (response.status !== 503 || attempt >= BUSY_RETRIES) break;
+        await response.body?.cancel();
+        await sleep(Math.min(30, Number(response.headers.get('retry-after')) || 1) * 1000);
+      }
     } catch (error) {
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
       throw new Unreachable(

@@ -1,7 +1,6 @@
 // `cx-salesforce plan <mapping> <event.json> [--lookups lookups.json]`: the DML plan an event would produce.
 import { parseArgs } from 'node:util';
 import {
-  type CxEvent,
   formatDiagnostic,
   type LookupResults,
   loadMapping,
@@ -11,6 +10,7 @@ import {
 } from '../mapping/index.ts';
 import { type Command, EXIT, UsageError } from './command.ts';
 import { readCatalog, readJson, readText } from './read.ts';
+import { toCxEvent } from './record-input.ts';
 
 const ACTIONS: readonly ManualAction[] = ['createLead', 'createContact', 'createTask', 'createCase'];
 
@@ -18,6 +18,9 @@ export const planCommand: Command = {
   name: 'plan',
   summary: 'print the Salesforce operations one chat event would produce (dry run)',
   help: `Usage: cx-salesforce plan <mapping.yaml> <event.json> [--lookups lookups.json] [--action <action>] [--queries]
+
+<event.json> is a CloudCX event, or the input of recordChat / recordConversation (as sent to the API, also as
+{"input": ...} or a whole GraphQL request {"query": ..., "variables": {"input": ...}}).
 
 Prints, as JSON, the DML plan the mapping produces for the CloudCX event: identification result, the
 ordered create/update/upload steps with their field values, skipped fields and notes. Nothing is sent.
@@ -54,9 +57,8 @@ Exit status: 0 plan printed, 1 the mapping is invalid, 2 usage error.
       for (const d of diagnostics) io.stderr(`${formatDiagnostic(d)}\n`);
       return EXIT.invalid;
     }
-    const event = (await readJson(io, eventFile)) as CxEvent;
-    if (!event || typeof event !== 'object' || typeof event.kind !== 'string' || typeof event.id !== 'string')
-      throw new UsageError(`${eventFile} is not a CloudCX event (needs kind, id, tenantId, visitor)`);
+    const event = toCxEvent(await readJson(io, eventFile));
+    if (typeof event === 'string') throw new UsageError(`${eventFile}: ${event}`);
     const lookups = (values.lookups ? await readJson(io, values.lookups) : {}) as Partial<LookupResults>;
     const results: LookupResults = { records: {}, connectingUserId: '(connecting user)', ...lookups };
     const output = values.queries

@@ -1,6 +1,13 @@
 // Dispatches `cx-salesforce <command> [args]` to a registered command.
+import { readFileSync } from 'node:fs';
 import { type CliIo, type Command, EXIT, type ExitCode, UsageError } from './command.ts';
 import { commands as registered } from './commands.ts';
+
+// The deployed package.json sits at the same depth from dist/cli/ as from src/cli/.
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
+export const CLI_VERSION = version;
 
 export function usage(commands: readonly Command[]): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -12,6 +19,7 @@ export function usage(commands: readonly Command[]): string {
     'Commands:',
     ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
+    'Options: --help, --version.',
     "Run `cx-salesforce <command> --help` for a command's options.",
     '',
   ].join('\n');
@@ -26,6 +34,10 @@ export async function runCli(
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.stdout(usage(commands));
     return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (name === '--version' || name === '-V' || name === 'version') {
+    io.stdout(`cx-salesforce ${CLI_VERSION}\n`);
+    return EXIT.ok;
   }
   const command = commands.find((c) => c.name === name);
   if (!command) {

@@ -217,10 +217,14 @@ function consoleEvent(tenantId: string, ask: Ask): CxEvent {
   };
 }
 
+/**
+ * Trimmed, blank fields dropped, and without NUL: PostgreSQL refuses NUL in text (22021), and one such ask would fail
+ * every ask batched with it. Salesforce cannot store NUL either, so no record can match one.
+ */
 function cleanVisitor(visitor: Visitor): Visitor {
   const clean: Visitor = {};
   for (const field of ['name', 'firstName', 'lastName', 'email', 'phone', 'company'] as const) {
-    const value = visitor[field]?.trim();
+    const value = visitor[field]?.replaceAll('\u0000', '').trim();
     if (value) clean[field] = value;
   }
   return clean;

@@ -9,6 +9,7 @@ import { GraphQLError } from 'graphql';
 import type PrismaTypes from '../generated/pothos-types.ts';
 import { getDatamodel } from '../generated/pothos-types.ts';
 import type { Context } from './context.ts';
+import { checkNodeIds, decodeGlobalId } from './global-ids.ts';
 
 export interface AuthScopes {
   /** The platform itself (SYSTEM key). */
@@ -57,7 +58,15 @@ export const builder = new SchemaBuilder<{
     filterConnectionTotalCount: true,
     onUnusedQuery: process.env.NODE_ENV === 'production' ? null : 'error',
   },
-  relay: {},
+  relay: {
+    decodeGlobalID: decodeGlobalId,
+    nodesQueryOptions: {
+      resolve: (_root, args, _context, _info, resolveNodes) => {
+        checkNodeIds(args.ids);
+        return resolveNodes(args.ids);
+      },
+    },
+  },
 });
 
 builder.queryType({});

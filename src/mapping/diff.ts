@@ -22,7 +22,8 @@ export function unifiedDiff(before: string, after: string, labels: { from: strin
   const removed = ops.filter((o) => o.kind === '-').length;
   if (added + removed === 0) return { text: '', added, removed };
   const out = [`--- ${labels.from}`, `+++ ${labels.to}`];
-  for (const hunk of hunks(ops)) out.push(...hunk);
+  // Not push(...hunk): a hunk of 100,000 lines as arguments overflows the stack.
+  for (const hunk of hunks(ops)) for (const line of hunk) out.push(line);
   return { text: `${out.join('\n')}\n`, added, removed };
 }
 

@@ -88,9 +88,7 @@ export function nodeAt(loaded: LoadedDocument, path: readonly PathSegment[]): { 
   let key: Node | undefined;
   for (const seg of path) {
     if (isMap(node)) {
-      const pair = node.items.find(
-        (p) => (isScalar(p.key) ? String(p.key.value) : String(p.key)) === String(seg),
-      );
+      const pair = pairsByKey(node).get(String(seg));
       if (!pair) return { node: node as Node };
       key = pair.key as Node;
       node = pair.value;
@@ -100,6 +98,22 @@ export function nodeAt(loaded: LoadedDocument, path: readonly PathSegment[]): { 
     } else return { node: node as Node | undefined };
   }
   return { node: (node ?? undefined) as Node | undefined, key };
+}
+
+type YamlMap = Parameters<typeof isMap>[0] & { items: Array<{ key: unknown; value: unknown }> };
+/** Each map's pairs by key, built once: a mapping with 25,000 unknown keys costs one pass, not 25,000 searches. */
+const pairIndex = new WeakMap<object, Map<string, { key: unknown; value: unknown }>>();
+function pairsByKey(map: YamlMap): Map<string, { key: unknown; value: unknown }> {
+  let index = pairIndex.get(map);
+  if (!index) {
+    index = new Map();
+    for (const pair of map.items) {
+      const name = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+      if (!index.has(name)) index.set(name, pair);
+    }
+    pairIndex.set(map, index);
+  }
+  return index;
 }
 
 export function diag(

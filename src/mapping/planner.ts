@@ -9,13 +9,22 @@ import type { LookupResults } from './lookups.ts';
 import { updateFields } from './overwrite.ts';
 import type { DmlPlan, FieldValue, ManualAction, MatchCandidate, PlanStep } from './plan.ts';
 import { buildContext, type SourceContext } from './sources.ts';
-import { renderTemplate } from './templates.ts';
+import { renderTemplate, withRenderBudget } from './templates.ts';
 
 export function planEvent(
   mapping: CompiledMapping,
   event: CxEvent,
   lookups: LookupResults,
   options: { action?: ManualAction } = {},
+): DmlPlan {
+  return withRenderBudget(() => planWithinBudget(mapping, event, lookups, options));
+}
+
+function planWithinBudget(
+  mapping: CompiledMapping,
+  event: CxEvent,
+  lookups: LookupResults,
+  options: { action?: ManualAction },
 ): DmlPlan {
   const section = sectionOf(event.kind);
   const s = mapping.sections[section];

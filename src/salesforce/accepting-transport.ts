@@ -5,11 +5,16 @@ import { Transport } from 'jsforce/lib/transport.js';
 import type { HttpRequest, HttpRequestOptions } from 'jsforce/lib/types/common.js';
 
 export class AcceptingTransport extends Transport {
-  constructor(private readonly onAccepted: (accessToken: string) => void) {
+  constructor(
+    private readonly onAccepted: (accessToken: string) => void,
+    /** Every request sent (metrics count them by kind). */
+    private readonly onRequest?: (request: HttpRequest) => void,
+  ) {
     super();
   }
 
   override httpRequest(request: HttpRequest, options?: HttpRequestOptions) {
+    this.onRequest?.(request);
     const pending = super.httpRequest(request, options);
     pending.then(
       (response) => {

@@ -71,7 +71,16 @@ export class SalesforceConnections extends EventEmitter<ConnectionEvents> {
   /** The access token each tenant's last refresh here got, and whether Salesforce has accepted it since. */
   readonly #refreshed = new Map<string, { accessToken: string; accepted: boolean }>();
 
-  constructor(private readonly deps: { prisma: Prisma; secrets: SecretBox; config: Config; log: Logger }) {
+  constructor(
+    private readonly deps: {
+      prisma: Prisma;
+      secrets: SecretBox;
+      config: Config;
+      log: Logger;
+      /** Called for every REST request sent for a tenant, with its URL (src/metrics.ts counts them). */
+      onApiCall?: (tenantId: string, url: string) => void;
+    },
+  ) {
     super();
     this.callbackUrl = callbackUrl(deps.config.publicBaseUrl);
     this.endpoints = new EndpointPolicy(deps.config.salesforceAllowedOrigins);
@@ -354,10 +363,13 @@ export class SalesforceConnections extends EventEmitter<ConnectionEvents> {
         );
       },
     });
-    conn._transport = new AcceptingTransport((accessToken) => {
-      const refreshed = this.#refreshed.get(tenantId);
-      if (refreshed?.accessToken === accessToken) refreshed.accepted = true;
-    });
+    conn._transport = new AcceptingTransport(
+      (accessToken) => {
+        const refreshed = this.#refreshed.get(tenantId);
+        if (refreshed?.accessToken === accessToken) refreshed.accepted = true;
+      },
+      (request) => this.deps.onApiCall?.(tenantId, String(request.url)),
+    );
     const handle = {
       conn,
       userId: row.sfUserId ?? '',

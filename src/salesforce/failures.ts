@@ -1,4 +1,5 @@
 // What a failed Salesforce call or record means for the sync: retry later, re-identify, or stop and report.
+import { redactPersonalData } from '../redact.ts';
 
 export type FailureKind =
   /** Transient: the same request may succeed later (lock contention, limits, outages, network). */
@@ -59,7 +60,8 @@ export class SalesforceCallError extends Error {
     message: string,
     override readonly cause?: unknown,
   ) {
-    super(message);
+    // The message may quote SOQL or values with the visitor's data; it is logged and stored as lastError.
+    super(redactPersonalData(message));
   }
   get kind(): FailureKind {
     return classifyFailure(this.code);

@@ -1,6 +1,7 @@
 // What executing a plan step yields, whichever way it travelled (composite subrequest or sObject Collection):
 // a rejected record is data with Salesforce's code, never a throw.
 import type { FieldValue, PlanStep } from '../mapping/plan.ts';
+import { redactPersonalData } from '../redact.ts';
 import { classifyFailure, type FailureKind } from './failures.ts';
 
 // Without it, assignment rules (or the default case owner) replace the OwnerId the owner rule chose.
@@ -63,7 +64,7 @@ export function failedOutcome(ref: string, error: SalesforceError): StepOutcome 
     ref,
     ok: false,
     code,
-    message: error.message,
+    message: redactPersonalData(error.message),
     fields: error.fields ?? [],
     kind: classifyFailure(code),
     duplicateIds: duplicateIdsOf(error),

@@ -3,16 +3,48 @@
 import { parseArgs } from 'node:util';
 import { startSandbox } from './server.ts';
 
-const { values } = parseArgs({
-  options: {
-    port: { type: 'string', default: process.env.SANDBOX_PORT ?? '0' },
-    host: { type: 'string', default: '127.0.0.1' },
-    data: { type: 'string' },
-    'auto-approve': { type: 'boolean', default: false },
-    // The newest version served; omitted, the current release (CURRENT_VERSION in rest.ts).
-    'api-version': { type: 'string' },
-  },
-});
+const HELP = `Usage: npm run sandbox -- [--port <n>] [--host <addr>] [--data <file.json>] [--auto-approve] [--api-version <v>]
+
+Starts the project's local Salesforce sandbox (OAuth, REST API, control API under /__sandbox/) and prints its URLs.
+
+Options:
+  --port <n>           port to listen on (default: SANDBOX_PORT, else a free port)
+  --host <addr>        interface (default 127.0.0.1)
+  --data <file.json>   keep the org in this file between runs
+  --auto-approve       approve OAuth authorizations at once, without the consent page
+  --api-version <v>    newest REST API version served (default: the current release)
+  -h, --help           this help
+`;
+
+let parsed: ReturnType<typeof parse>;
+function parse() {
+  return parseArgs({
+    options: {
+      help: { type: 'boolean', short: 'h', default: false },
+      port: { type: 'string', default: process.env.SANDBOX_PORT ?? '0' },
+      host: { type: 'string', default: '127.0.0.1' },
+      data: { type: 'string' },
+      'auto-approve': { type: 'boolean', default: false },
+      // The newest version served; omitted, the current release (CURRENT_VERSION in rest.ts).
+      'api-version': { type: 'string' },
+    },
+  });
+}
+try {
+  parsed = parse();
+} catch (error) {
+  console.error(`sandbox: ${(error as Error).message}\n\n${HELP}`);
+  process.exit(2);
+}
+const { values } = parsed;
+if (values.help) {
+  console.log(HELP);
+  process.exit(0);
+}
+if (!/^\d+$/.test(values.port) || Number(values.port) > 65535) {
+  console.error(`sandbox: --port must be a port number, got "${values.port}"`);
+  process.exit(2);
+}
 
 const sandbox = await startSandbox({
   port: Number(values.port),

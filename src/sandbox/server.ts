@@ -114,6 +114,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     // Salesforce's front end refuses request lines past 16,384 bytes before any API logic (help 000386264).
     if (Buffer.byteLength(req.url ?? '') > MAX_URI_BYTES)
       return sendText(res, 414, 'URI Too Long', 'text/plain');
+    // The record links the service hands out (`<instance>/lightning/r/<type>/<id>/view`) open the stored record.
+    const lightning = /^\/lightning\/r\/(\w+)\/(\w+)\/view\/?$/.exec(path);
+    if (lightning) {
+      res.writeHead(302, { location: `/__sandbox/records/${lightning[1]}/${lightning[2]}` });
+      return void res.end();
+    }
     const delay = org.faults.delayMs();
     if (delay > 0) await sleep(delay);
     const isApi = /^\/services\/data\/v\d/.test(path);

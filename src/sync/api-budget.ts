@@ -21,7 +21,7 @@ export const BUDGET_STATES = ['OK', 'LOW_PRIORITY_DEFERRED', 'ALL_DEFERRED'] as 
 export type BudgetState = (typeof BUDGET_STATES)[number];
 
 /** The error code a chat waiting for the budget shows (its status stays PENDING: it is neither failed nor dead). */
-export const BUDGET_WAIT_CODE = 'API_BUDGET';
+export { BUDGET_WAIT_CODE } from './state.ts';
 
 export interface ApiUsage {
   used: number;

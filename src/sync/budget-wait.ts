@@ -6,11 +6,11 @@ import type { Logger } from '../log.ts';
 import {
   type ApiBudget,
   type ApiUsage,
-  BUDGET_WAIT_CODE,
   budgetState,
   DEFER_ALL_AT,
   DEFER_LOW_PRIORITY_AT,
 } from './api-budget.ts';
+import { transition } from './state.ts';
 
 interface BudgetDeps {
   prisma: Prisma;
@@ -44,15 +44,11 @@ export async function waitForBudget(
   reason?: string,
 ): Promise<void> {
   if (records.length === 0) return;
-  await deps.prisma.syncRecord.updateMany({
-    where: { id: { in: records.map((r) => r.id) } },
-    data: {
-      status: 'PENDING',
-      lastErrorCode: BUDGET_WAIT_CODE,
-      ...(reason ? { lastError: reason } : {}),
-      nextAttemptAt: new Date(Date.now() + deps.budgetRecheckSeconds * 1000),
-    },
-  });
+  await transition(
+    deps.prisma,
+    records.map((r) => r.id),
+    { type: 'budgetWait', reason, until: new Date(Date.now() + deps.budgetRecheckSeconds * 1000) },
+  );
 }
 
 const percent = (usage: ApiUsage | null) => (usage ? Math.round((usage.used / usage.limit) * 100) : 100);

@@ -1,116 +1,128 @@
-// Stores an event and its job in one transaction: once the mutation answers, the work survives any crash.
+// Stores an event without an interactive transaction: one statement creates (or finds) the chat's record and adds
+// the event, deduplicated; the state machine reopens a finished chat; a job wakes a worker. The record's next time
+// is set as it is stored, so a job lost between the statement and the send (crash, outage) is woken by the sweeper.
 import { createHash } from 'node:crypto';
 import type PgBoss from 'pg-boss';
 import type { Prisma } from '../db/open.ts';
 import type { SourceKind, SyncRecord } from '../generated/prisma/client.ts';
+import type { Logger } from '../log.ts';
 import type { CxEvent } from '../mapping/event.ts';
 import type { ManualAction } from '../mapping/plan.ts';
+import { type StoredAttachment, splitAttachments } from './attachments.ts';
 import { ACTION_PREFIX } from './ledger.ts';
-import { enqueueOptions, SYNC_QUEUE, type SyncJob } from './queue.ts';
+import { checkStorage, type StorageLimits } from './limits.ts';
+import { enqueueOptions, type SqlExecutor, SYNC_QUEUE, type SyncJob } from './queue.ts';
+import { DEFAULT_TIMING, type Timing, transition } from './state.ts';
 import { normalizeVisitorKey } from './visitor-key.ts';
 
-/** Statuses a new event turns back into PENDING; the others already wait for work (or for a person). */
-const REOPENED_BY_EVENTS = new Set(['SYNCED', 'DEAD', 'SKIPPED', 'RETRYING']);
-
 export interface IngestResult {
-  record: SyncRecord;
+  record: { id: string };
   /** The same event was delivered before: nothing new was stored. */
   duplicate: boolean;
 }
 
+export interface IngestDeps {
+  prisma: Prisma;
+  boss: PgBoss;
+  log: Logger;
+  /** The connection pool the job is inserted through (the API's, not the workers'). */
+  sql?: SqlExecutor;
+  timing?: Timing;
+  limits?: StorageLimits;
+}
+
 export async function ingestEvent(
-  deps: { prisma: Prisma; boss: PgBoss },
+  deps: IngestDeps,
   input: { tenantId: string; sourceKind: SourceKind; event: CxEvent; eventId?: string | null },
 ): Promise<IngestResult> {
   const { tenantId, sourceKind, event } = input;
+  const timing = deps.timing ?? DEFAULT_TIMING;
   const dedupeKey = input.eventId ? `id:${input.eventId}` : `sha256:${hashEvent(event)}`;
   const visitorKey = normalizeVisitorKey(event.visitor);
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await deps.prisma.$transaction(async (tx) => {
-        const where = { tenantId_sourceKind_sourceId: { tenantId, sourceKind, sourceId: event.id } };
-        // One statement (INSERT … ON CONFLICT): the first event of a chat creates its record, later ones find it.
-        const record = await tx.syncRecord.upsert({
-          where,
-          create: { tenantId, sourceKind, sourceId: event.id, visitorKey },
-          update: {},
-        });
-        const stored = await tx.syncEvent.createMany({
-          data: [{ syncRecordId: record.id, kind: event.kind, dedupeKey, payload: event as object }],
-          skipDuplicates: true,
-        });
-        if (stored.count === 0) return { record, duplicate: true };
-        // A new event reopens a finished or dead-lettered sync; a waiting one keeps waiting for its connection.
-        const reopened = REOPENED_BY_EVENTS.has(record.status)
-          ? await tx.syncRecord.update({
-              where: { id: record.id },
-              data: { status: 'PENDING', nextAttemptAt: null },
-            })
-          : record;
-        const job: SyncJob = { tenantId, key: record.visitorKey ?? `record:${record.id}` };
-        await deps.boss.send(SYNC_QUEUE, job as object, {
-          ...enqueueOptions(job),
-          db: transactionExecutor(tx),
-        });
-        return { record: reopened, duplicate: false };
-      });
-    } catch (error) {
-      // Two first events of one chat at once: the loser of the unique key tries again and finds the record.
-      if (attempt < 2 && (error as { code?: string }).code === 'P2002') continue;
-      throw error;
-    }
-  }
+  // Files apart from the event: the event stays small to load; a file is read only to upload it.
+  const { stored, files } = splitAttachments(event);
+  const payload = JSON.stringify(stored);
+  const fileBytes =
+    (stored.attachments as unknown as StoredAttachment[] | undefined)?.reduce((n, a) => n + a.size, 0) ?? 0;
+  await checkStorage(
+    deps.prisma,
+    { tenantId, sourceKind, event, bytes: Buffer.byteLength(payload) + fileBytes },
+    deps.limits,
+  );
+  // INSERT … ON CONFLICT for both rows: concurrent first events of one chat find one record, repeats add nothing.
+  const rows = await deps.prisma.$queryRaw<Array<{ id: string; visitorKey: string | null; stored: number }>>`
+    WITH record AS (
+      INSERT INTO "SyncRecord" ("id", "tenantId", "sourceKind", "sourceId", "visitorKey", "nextAttemptAt", "updatedAt")
+      VALUES (${randomId()}, ${tenantId}, ${sourceKind}::"SourceKind", ${event.id}, ${visitorKey},
+              ${new Date(Date.now() + timing.wakeSeconds * 1000)}, now())
+      ON CONFLICT ("tenantId", "sourceKind", "sourceId") DO UPDATE SET "tenantId" = EXCLUDED."tenantId"
+      RETURNING "id", "visitorKey"
+    ), event AS (
+      INSERT INTO "SyncEvent" ("id", "syncRecordId", "kind", "dedupeKey", "payload")
+      SELECT ${randomId()}, record."id", ${event.kind}, ${dedupeKey}, ${payload}::jsonb FROM record
+      ON CONFLICT ("syncRecordId", "dedupeKey") DO NOTHING
+      RETURNING "id"
+    ), file AS (
+      -- Only with a new event (joined on its row); a later file of the same name replaces the earlier one.
+      INSERT INTO "SyncAttachment" ("id", "syncRecordId", "name", "contentType", "size", "data")
+      SELECT gen_random_uuid()::text, record."id", f."name", f."contentType", length(decode(f."base64", 'base64')),
+             decode(f."base64", 'base64')
+        FROM record, event, jsonb_to_recordset(${JSON.stringify(files)}::jsonb)
+             AS f("name" text, "contentType" text, "base64" text)
+      ON CONFLICT ("syncRecordId", "name") DO UPDATE
+        SET "data" = EXCLUDED."data", "size" = EXCLUDED."size", "contentType" = EXCLUDED."contentType"
+    )
+    SELECT record."id", record."visitorKey", (SELECT count(*) FROM event)::int AS "stored" FROM record`;
+  const row = rows[0]!;
+  if (row.stored === 0) return { record: { id: row.id }, duplicate: true };
+  await reopenAndWake(deps, { id: row.id, tenantId, visitorKey: row.visitorKey });
+  return { record: { id: row.id }, duplicate: false };
 }
 
-/** Stores an agent's action on a recorded chat as one of its events, with its job, in one transaction. A repeated
- *  action is a duplicate: it was (or will be) done once. */
+/** Stores an agent's action on a recorded chat as one of its events. A repeated action is a duplicate: it was (or
+ *  will be) done once. */
 export async function ingestAction(
-  deps: { prisma: Prisma; boss: PgBoss },
+  deps: IngestDeps,
   input: { record: SyncRecord; action: ManualAction; actor: string },
 ): Promise<IngestResult> {
   const { record, action } = input;
-  return deps.prisma.$transaction(async (tx) => {
-    const stored = await tx.syncEvent.createMany({
-      data: [
-        {
-          syncRecordId: record.id,
-          kind: `${ACTION_PREFIX}${action}`,
-          dedupeKey: `action:${action}`,
-          payload: { action, actor: input.actor },
-        },
-      ],
-      skipDuplicates: true,
-    });
-    if (stored.count === 0) return { record, duplicate: true };
-    // As a new event: reopens a skipped or finished chat; one waiting (for its connection, an agent) keeps waiting.
-    const reopened = REOPENED_BY_EVENTS.has(record.status)
-      ? await tx.syncRecord.update({
-          where: { id: record.id },
-          data: { status: 'PENDING', nextAttemptAt: null },
-        })
-      : record;
-    const job: SyncJob = { tenantId: record.tenantId, key: record.visitorKey ?? `record:${record.id}` };
-    await deps.boss.send(SYNC_QUEUE, job as object, { ...enqueueOptions(job), db: transactionExecutor(tx) });
-    return { record: reopened, duplicate: false };
+  const stored = await deps.prisma.syncEvent.createMany({
+    data: [
+      {
+        syncRecordId: record.id,
+        kind: `${ACTION_PREFIX}${action}`,
+        dedupeKey: `action:${action}`,
+        payload: { action, actor: input.actor },
+      },
+    ],
+    skipDuplicates: true,
   });
+  if (stored.count === 0) return { record, duplicate: true };
+  await reopenAndWake(deps, record);
+  return { record, duplicate: false };
 }
 
-type Transaction = Parameters<Parameters<Prisma['$transaction']>[0]>[0];
+/** A new event reopens a finished or dead-lettered sync (one waiting for its connection or an agent keeps waiting),
+ *  and a job wakes a worker at once. */
+async function reopenAndWake(
+  deps: IngestDeps,
+  record: { id: string; tenantId: string; visitorKey: string | null },
+): Promise<void> {
+  await transition(deps.prisma, [record.id], { type: 'eventArrived' }, deps.timing);
+  const job: SyncJob = { tenantId: record.tenantId, key: record.visitorKey ?? `record:${record.id}` };
+  try {
+    await deps.boss.send(SYNC_QUEUE, job as object, {
+      ...enqueueOptions(job),
+      ...(deps.sql ? { db: deps.sql } : {}),
+    });
+  } catch (error) {
+    // Stored is what counts: the sweeper wakes the record when its time comes.
+    deps.log.warn({ err: error, tenantId: record.tenantId }, 'could not queue a sync job; the sweeper will');
+  }
+}
 
-/** Lets pg-boss insert its job through the caller's Prisma transaction. */
-export function transactionExecutor(tx: Transaction) {
-  return {
-    async executeSql(text: string, values: unknown[] = []) {
-      const params = values.map((value) =>
-        value === undefined
-          ? null
-          : value !== null && typeof value === 'object' && !(value instanceof Date)
-            ? JSON.stringify(value)
-            : value,
-      );
-      return { rows: await tx.$queryRawUnsafe<unknown[]>(text, ...params) };
-    },
-  };
+function randomId(): string {
+  return crypto.randomUUID();
 }
 
 function hashEvent(event: CxEvent): string {

@@ -1,12 +1,11 @@
 // Reads and writes of the sync ledger: what each chat has already produced in Salesforce, and each record's state.
 import type { Prisma } from '../db/open.ts';
 import { Prisma as PrismaNamespace } from '../generated/prisma/client.ts';
-import type { SyncStatus } from '../generated/prisma/enums.ts';
 import type { CxEvent } from '../mapping/event.ts';
 import type { LookupResults } from '../mapping/lookups.ts';
 import type { ManualAction } from '../mapping/plan.ts';
-
-export const OPEN_STATUSES: SyncStatus[] = ['PENDING', 'RETRYING', 'RUNNING'];
+import { withAttachmentRefs } from './attachments.ts';
+import { OPEN_STATUSES, transitionQuery } from './state.ts';
 
 /** Objects a visitor can be linked to; their ids are remembered per visitor key. */
 const VISITOR_OBJECTS = new Set(['Lead', 'Contact', 'Account']);
@@ -159,7 +158,7 @@ export async function forgetId(prisma: Prisma, tenantId: string, salesforceId: s
 export async function markSynced(
   prisma: Prisma,
   record: OpenRecord,
-  status: SyncStatus = 'SYNCED',
+  outcome: 'synced' | 'skipped' | 'actionDone' = 'synced',
   leaveOpen: string[] = [],
 ): Promise<void> {
   await prisma.$transaction([
@@ -173,15 +172,12 @@ export async function markSynced(
     }),
     prisma.syncRecord.update({
       where: { id: record.id },
-      data: {
-        status,
-        syncedAt: new Date(),
-        lastError: null,
-        lastErrorCode: null,
-        candidates: PrismaNamespace.DbNull,
-        nextAttemptAt: null,
-        inflightAt: null,
-      },
+      data: { candidates: PrismaNamespace.DbNull, inflightAt: null },
+    }),
+    transitionQuery(prisma, [record.id], { type: outcome }),
+    // An event that arrived during the write: the chat is open again, with a time, whatever becomes of its job.
+    transitionQuery(prisma, [record.id], { type: 'eventArrived' }, undefined, {
+      events: { some: { appliedAt: null, id: { notIn: leaveOpen } } },
     }),
   ]);
 }
@@ -217,5 +213,5 @@ function mergeSeen(before: VisitorSeen | null, now: VisitorSeen): VisitorSeen {
 export function eventsOf(record: OpenRecord): CxEvent[] {
   return record.events
     .filter((event) => !event.kind.startsWith(ACTION_PREFIX))
-    .map((event) => event.payload as unknown as CxEvent);
+    .map((event) => withAttachmentRefs(event.payload as unknown as CxEvent));
 }

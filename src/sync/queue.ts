@@ -5,8 +5,6 @@ import type { Database } from '../db/open.ts';
 import type { Logger } from '../log.ts';
 
 export const SYNC_QUEUE = 'salesforce-sync';
-/** Attempts before a chat's sync is dead-lettered (visible in `syncRecords`, retried by `retrySync`). */
-export const MAX_ATTEMPTS = 6;
 
 /** What pg-boss needs to run SQL: a session, or the caller's open transaction. */
 export interface SqlExecutor {
@@ -31,7 +29,7 @@ export async function startQueue(
   jobExpireSeconds = DEFAULT_JOB_EXPIRE_SECONDS,
 ): Promise<PgBoss> {
   const boss = new PgBoss({
-    db: { executeSql: db.executeSql },
+    db: { executeSql: db.worker.executeSql },
     schema: 'pgboss',
     // Expired jobs are found by pg-boss's maintenance: run it often enough to notice a dead worker in time.
     superviseIntervalSeconds: Math.max(1, Math.min(10, Math.floor(jobExpireSeconds / 2))),
@@ -43,9 +41,9 @@ export async function startQueue(
   await boss.createQueue(SYNC_QUEUE, {
     name: SYNC_QUEUE,
     policy: 'stately',
-    retryLimit: MAX_ATTEMPTS - 1,
-    retryDelay: 2,
-    retryBackoff: true,
+    // The ledger owns attempts and backoff (state.ts); a job that fails is not retried by pg-boss, the sweeper
+    // wakes its records when they are due.
+    retryLimit: 0,
     expireInSeconds: jobExpireSeconds,
   });
   return boss;

@@ -21,6 +21,7 @@ import {
   budgetState,
   isLowPriority,
 } from './api-budget.ts';
+import { loadAttachmentData } from './attachments.ts';
 import { currentUsage, heldReason, waitForBudget } from './budget-wait.ts';
 import { cloudcxTenantId } from './cloudcx-tenant-id.ts';
 import { foldEvents } from './fold-events.ts';
@@ -58,6 +59,8 @@ export interface TenantSyncDeps {
   budget: ApiBudget;
   /** How long a chat deferred for the API budget waits before the budget is looked at again. */
   budgetRecheckSeconds: number;
+  /** The org could not be reached at all: a failure of the tenant, not of these chats. */
+  unreachable?: (records: OpenRecord[], error: { code: string; message: string }) => Promise<void>;
 }
 
 export interface Session {
@@ -135,9 +138,10 @@ async function syncRound(
   );
   if (records.length === 0) return verdicts;
 
+  // Claimed (RUNNING, attempt counted) by the service before the batch; here only the mapping is noted.
   await prisma.syncRecord.updateMany({
     where: { id: { in: records.map((r) => r.id) } },
-    data: { status: 'RUNNING', attempts: { increment: 1 }, mappingVersionId: mapping.version.id },
+    data: { mappingVersionId: mapping.version.id },
   });
 
   let plans: Planned[];
@@ -156,7 +160,7 @@ async function syncRound(
     if (item.plan.ambiguous) verdicts.push(await reviewAmbiguity(deps, item.record, item.plan.ambiguous));
     else if (item.plan.steps.length > 0) toWrite.push(item);
     else {
-      await markSynced(prisma, item.record, 'SKIPPED', item.leaveOpen);
+      await markSynced(prisma, item.record, 'skipped', item.leaveOpen);
       verdicts.push({ record: item.record, result: 'skipped' });
     }
   }
@@ -180,16 +184,22 @@ async function syncRound(
   };
   let outcomes: Map<string, StepOutcome[]>;
   try {
+    // The files' bytes are read now, for the chats written in this call only.
+    const steps = await loadAttachmentData(
+      prisma,
+      toWrite.map(({ record, plan }) => ({ recordId: record.id, plan })),
+    );
     outcomes = await executeSteps(
       session.conn,
-      toWrite.map(({ record, plan }) => plan.steps.map((step) => ({ tag: record.id, step }))),
+      toWrite.map(({ record }, i) => steps[i]!.map((step) => ({ tag: record.id, step }))),
       markInflight,
     );
   } catch (error) {
     return [
       ...verdicts,
+      // Writes were sent: whatever cut the call, these chats' attempt counts (an unreachable org shows in reads).
       ...(await failAll(
-        deps,
+        { ...deps, unreachable: undefined },
         session,
         toWrite.map((p) => p.record),
         error,
@@ -341,13 +351,13 @@ async function recordOutcomes(
   }
   if (failures.length === 0) {
     if (held) {
-      await markSynced(prisma, record, 'PENDING', leaveOpen);
+      await markSynced(prisma, record, 'actionDone', leaveOpen);
       await waitForBudget(deps, [record], heldReason(held, usage));
       return { record, result: 'deferred' };
     }
     if (leaveOpen.length > 0) {
       // Another action waits: this one is done, the next pass plans that one.
-      await markSynced(prisma, record, 'RUNNING', leaveOpen);
+      await markSynced(prisma, record, 'actionDone', leaveOpen);
       return { record, result: 'replan' };
     }
     await markSynced(prisma, record);

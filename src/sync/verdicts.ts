@@ -5,8 +5,19 @@ import { callFailureCode, classifyFailure } from '../salesforce/failures.ts';
 import { type ApiUsage, budgetState } from './api-budget.ts';
 import { allWaitReason, waitForBudget } from './budget-wait.ts';
 import type { OpenRecord } from './ledger.ts';
-import { MAX_ATTEMPTS } from './queue.ts';
+import { transition } from './state.ts';
 import type { Session, TenantSyncDeps } from './sync-tenant.ts';
+
+/** The org could not be reached at all (no answer): the tenant waits, its chats' attempts are not spent. */
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'UND_ERR_SOCKET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
 
 /** What became of one chat in this pass. */
 export type Verdict = {
@@ -36,6 +47,10 @@ export async function failAll(
     { code, tenantId: records[0]?.tenantId, records: records.length },
     `salesforce call failed: ${message}`,
   );
+  if (UNREACHABLE_CODES.has(code) && deps.unreachable) {
+    await deps.unreachable(records, { code, message: `Salesforce could not be reached: ${message}` });
+    return records.map((record) => ({ record, result: 'retry', error: { code, message } }));
+  }
   const kind = classifyFailure(code);
   const verdicts: Verdict[] = [];
   for (const record of records) {
@@ -57,11 +72,7 @@ export async function retryLater(
     where: { id: record.id },
     select: { attempts: true },
   });
-  if (current.attempts >= MAX_ATTEMPTS) return deadLetter(deps, record, error);
-  await deps.prisma.syncRecord.update({
-    where: { id: record.id },
-    data: { status: 'RETRYING', lastError: error.message, lastErrorCode: error.code },
-  });
+  await transition(deps.prisma, [record.id], { type: 'failed', error, attempts: current.attempts });
   return { record, result: 'retry', error };
 }
 
@@ -74,10 +85,7 @@ export async function deadLetter(
     { tenantId: record.tenantId, syncRecordId: record.id, code: error.code },
     'sync dead-lettered',
   );
-  await deps.prisma.syncRecord.update({
-    where: { id: record.id },
-    data: { status: 'DEAD', lastError: error.message, lastErrorCode: error.code },
-  });
+  await transition(deps.prisma, [record.id], { type: 'dead', error });
   return { record, result: 'dead', error };
 }
 
@@ -114,9 +122,6 @@ export async function review(
   record: OpenRecord,
   error: { code: string; message: string },
 ): Promise<Verdict> {
-  await deps.prisma.syncRecord.update({
-    where: { id: record.id },
-    data: { status: 'NEEDS_REVIEW', lastError: error.message, lastErrorCode: error.code },
-  });
+  await transition(deps.prisma, [record.id], { type: 'review', error });
   return { record, result: 'review', error };
 }

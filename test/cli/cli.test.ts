@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import type { CliIo } from '../../src/cli/command.ts';
 import { runCli } from '../../src/cli/run.ts';
+import { createTestDatabase } from '../support/postgres.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
 const invalid = 'test/mapping/fixtures/invalid';
@@ -181,6 +182,88 @@ describe('cx-salesforce', () => {
       }),
     ).rejects.toMatchObject({ code: 1 });
   });
+});
+
+describe('cx-salesforce --version', () => {
+  it("prints the package's version", async () => {
+    const { version } = JSON.parse(await readFile(new URL('package.json', `file://${root}`), 'utf8'));
+    expect(await cli('--version')).toEqual({ code: 0, stdout: `cx-salesforce ${version}\n`, stderr: '' });
+  });
+});
+
+describe('cx-salesforce plan with a recordChat input', () => {
+  const recordChatRequest = {
+    query: 'mutation($input: RecordChatInput!) { recordChat(input: $input) { __typename } }',
+    variables: {
+      input: {
+        chatId: 'chat-9',
+        event: 'ENDED',
+        channel: 'Website',
+        visitor: { name: 'Ada Lovelace', email: 'ada@example.com' },
+        messages: [{ at: '2026-11-25T10:00:00Z', from: 'VISITOR', text: 'Hello' }],
+        customFields: [{ key: 'plan', value: 'premium' }],
+        waitSeconds: 10,
+      },
+    },
+  };
+
+  async function planOf(json: unknown) {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'cxsf-plan-')), 'input.json');
+    writeFileSync(file, JSON.stringify(json));
+    return cli('plan', 'mappings/defaults/sales.yaml', file);
+  }
+
+  it('plans the same chat from a GraphQL request, its input, or the input alone', async () => {
+    const fromRequest = await planOf(recordChatRequest);
+    expect(fromRequest.stderr).toBe('');
+    expect(fromRequest.code).toBe(0);
+    const plan = JSON.parse(fromRequest.stdout);
+    expect(JSON.stringify(plan)).toContain('ada@example.com');
+    expect((await planOf(recordChatRequest.variables)).stdout).toBe(fromRequest.stdout);
+    expect((await planOf(recordChatRequest.variables.input)).stdout).toBe(fromRequest.stdout);
+  });
+
+  it('says what is wrong with an input that is neither', async () => {
+    const r = await planOf({ chatId: 'x', event: 'FINISHED', visitor: {} });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('event must be one of STARTED, OFFLINE_MESSAGE, ENDED, got "FINISHED"');
+  });
+});
+
+describe('the other commands', () => {
+  const run = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+    spawnSync(process.execPath, ['--import', 'tsx', ...args], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH, DATA_DIR: mkdtempSync(path.join(tmpdir(), 'cxsf-cli-')), ...env },
+    });
+
+  it('npm run sandbox -- --help prints its options', () => {
+    const r = run(['src/sandbox/cli.ts', '--help']);
+    expect([r.status, r.stderr]).toEqual([0, '']);
+    expect(r.stdout).toContain('Usage: npm run sandbox -- [--port <n>]');
+    const bad = run(['src/sandbox/cli.ts', '--prot', '1']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/^sandbox: Unknown option '--prot'/);
+  });
+
+  it('tenant:create creates a tenant once and says what is wrong in one line, never a stack', async () => {
+    const database = await createTestDatabase();
+    const db = { NODE_ENV: 'test', DATABASE_URL: database.url };
+    const help = run(['src/cli/create-tenant.ts', '--help']);
+    expect([help.status, help.stdout]).toEqual([0, expect.stringContaining('Usage: npm run tenant:create')]);
+    const created = run(['src/cli/create-tenant.ts', 'acme', 'Acme Inc'], db);
+    expect(created.status).toBe(0);
+    expect(created.stdout).toMatch(/^tenant acme \(.+\)\nADMIN key: cxsf_/);
+    const again = run(['src/cli/create-tenant.ts', 'acme'], db);
+    await database.drop();
+    expect([again.status, again.stderr]).toEqual([2, 'tenant:create: a tenant "acme" already exists\n']);
+    const bad = run(['src/cli/create-tenant.ts', 'Not A Slug']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr.trim().split('\n')).toEqual([
+      'tenant:create: "Not A Slug" is not a valid slug: slug must be 2-63 lower-case letters, digits or dashes, starting with a letter or digit.',
+    ]);
+  }, 60_000);
 });
 
 describe('cx-salesforce backfill --dry-run', () => {

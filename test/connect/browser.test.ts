@@ -8,6 +8,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox } from '../../src/sandbox/server.ts';
 import { graphql } from '../generated/gql.ts';
+import { findChromium } from '../support/chromium.ts';
 import { type ConnectService, startConnectService } from './support.ts';
 
 const SaveCustom = graphql(`
@@ -67,6 +68,8 @@ let browser: Browser;
 let tenant: Awaited<ReturnType<ConnectService['createTenant']>>;
 
 beforeAll(async () => {
+  // First: without Chromium the file fails at once, saying how to install it.
+  const executablePath = findChromium();
   sandbox = await startSandbox({ autoApprove: false });
   service = await startConnectService({ SALESFORCE_ALLOWED_HOSTS: sandbox.url });
   const callbackUrl = `${service.url}/api/v2.0/integration/app/callback/api/salesforce`;
@@ -81,7 +84,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => pageServer.listen(0, '127.0.0.1', resolve));
   pageUrl = `http://127.0.0.1:${(pageServer.address() as AddressInfo).port}/`;
   browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
+    executablePath,
     args: [
       '--no-sandbox',
       '--disable-gpu',

@@ -14,6 +14,7 @@ const tables = [
   'OAuthState',
   'PlatformApp',
   'SalesforceConnection',
+  'SyncAttachment',
   'SyncEvent',
   'SyncObject',
   'SyncRecord',

@@ -75,6 +75,13 @@ describe('depth', () => {
   it('does not limit introspection, which GraphiQL sends', async () => {
     expect((await run(getIntrospectionQuery())).errors).toBeUndefined();
   });
+
+  it('counts aliases inside introspection: they are what multiplies its answer', async () => {
+    const refused = await run(
+      '{ __schema { a: types { name } b: types { name } } __type(name: "Item") { c: name } }',
+    );
+    expect(refused.errors).toEqual([['TOO_MANY_ALIASES', 'The query has 3 aliases; at most 2 are allowed.']]);
+  });
 });
 
 describe('cost', () => {
@@ -191,7 +198,12 @@ describe('the service', () => {
     const response = await post('x'.repeat(MAX_REQUEST_BODY_BYTES + 1));
     expect(response.status).toBe(413);
     expect(await response.json()).toMatchObject({
-      errors: [{ message: 'Request body too large', extensions: { code: 'REQUEST_ENTITY_TOO_LARGE' } }],
+      errors: [
+        {
+          message: 'The request body is larger than 48 MB.',
+          extensions: { code: 'REQUEST_ENTITY_TOO_LARGE' },
+        },
+      ],
     });
   });
 

@@ -13,9 +13,11 @@ const env: NodeJS.ProcessEnv = {
   DEMO: '0',
   LOG_LEVEL: 'info',
   NODE_ENV: 'production',
+  ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64'),
 };
 delete env.DATABASE_URL;
 const port = 40_000 + Math.floor(Math.random() * 20_000);
+env.PUBLIC_BASE_URL = `http://127.0.0.1:${port}`;
 
 function start(): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
@@ -51,7 +53,7 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 describe('npm start on the embedded default', () => {
   it('serves GraphQL with a key, refuses without one, stops cleanly and keeps its data across restarts', async () => {
-    const output = execFileSync('npx', ['tsx', 'scripts/create-tenant.ts', 'demo-co'], {
+    const output = execFileSync('npx', ['tsx', 'src/cli/create-tenant.ts', 'demo-co'], {
       cwd: root,
       env,
       encoding: 'utf8',
@@ -71,5 +73,5 @@ describe('npm start on the embedded default', () => {
     server = await start();
     expect((await query(key)).body.data.viewer.tenant.slug).toBe('demo-co');
     expect(await stop(server)).toBe(0);
-  }, 60_000);
+  }, 120_000);
 });

@@ -42,7 +42,7 @@ describe('checkMappingAgainstOrg', () => {
   it('reports a mapped field the org no longer has, at its place in the mapping', async () => {
     await sandbox.control.setSettings({ removedFields: ['Lead.Phone'] });
     const result = await service
-      .client(acme.keys.AGENT)
+      .client(acme.keys.ADMIN)
       .request(CheckAgainstOrg, { yaml: sales })
       .finally(() => sandbox.control.setSettings({ removedFields: [] }));
     if (result.checkMappingAgainstOrg.__typename !== 'QueryCheckMappingAgainstOrgSuccess')
@@ -94,5 +94,26 @@ describe('planChat against the org', () => {
     expect(plan.steps.map((s) => `${s.op} ${s.object}`)).toContain('create Task');
     expect((await sandbox.control.records('Lead')).length).toBe(leadsBefore);
     expect((await sandbox.control.records('Task')).length).toBe(tasksBefore);
+  });
+
+  it("shows an agent only Id and the active mapping's display fields of the rows it read; an admin all of them", async () => {
+    const event = { chatId: 'chat-org-2', event: 'STARTED' as const, visitor: { email: 'ada@example.com' } };
+    const rowOf = async (key: string) => {
+      const result = await service.client(key).request(PlanChat, { event });
+      if (result.planChat.__typename !== 'QueryPlanChatSuccess') throw new Error(result.planChat.__typename);
+      const lookup = result.planChat.data.lookups.find((l) => l.key === 'identify:Lead:lead-by-email');
+      return (lookup!.records as Array<Record<string, unknown>>)[0]!;
+    };
+    expect(Object.keys(await rowOf(acme.keys.AGENT)).sort()).toEqual([
+      'Company',
+      'Email',
+      'Id',
+      'Name',
+      'Phone',
+      'Status',
+    ]);
+    expect(Object.keys(await rowOf(acme.keys.ADMIN))).toEqual(
+      expect.arrayContaining(['IsConverted', 'LastName']),
+    );
   });
 });

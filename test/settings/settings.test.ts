@@ -174,7 +174,8 @@ describe('mappings', () => {
     expect(between.diffMapping.data.diff).toMatch(/^--- mapping v1\n\+\+\+ mapping v2\n@@ /);
     expect(between.diffMapping.data.diff).toContain('\n-    record: sales\n+    record: support\n');
 
-    const draft = await agent().request(Diff, {
+    // Drafts are an admin's (an agent diffs published versions only).
+    const draft = await admin().request(Diff, {
       yaml: support.replace('default: fillBlanks', 'default: overwrite'),
     });
     expect(draft.diffMapping).toMatchObject({
@@ -257,16 +258,16 @@ describe('planChat without a connection', () => {
     expect(await service.app.db.prisma.syncRecord.count()).toBe(0);
   });
 
-  it('plans with a draft mapping, or answers its problems', async () => {
-    const result = await agent().request(PlanChat, { event, mapping: support });
+  it('plans with a draft mapping (an admin), or answers its problems', async () => {
+    const result = await admin().request(PlanChat, { event, mapping: support });
     expect(result.planChat).toMatchObject({ data: { mappingVersion: null, plan: { setup: 'support' } } });
-    const invalid = await agent().request(PlanChat, { event, mapping: 'version: 2\n' });
+    const invalid = await admin().request(PlanChat, { event, mapping: 'version: 2\n' });
     expect(invalid.planChat.__typename).toBe('MappingInvalidError');
   });
 
   it('plans an agent action in manual mode', async () => {
     const manual = support.replace('mode: automatic', 'mode: manual');
-    const result = await agent().request(PlanChat, { event, mapping: manual, action: 'CREATE_CONTACT' });
+    const result = await admin().request(PlanChat, { event, mapping: manual, action: 'CREATE_CONTACT' });
     const plan = (
       result.planChat.__typename === 'QueryPlanChatSuccess' ? result.planChat.data.plan : null
     ) as {

@@ -119,12 +119,18 @@ export async function startConnectedTenant(
     sync?: SyncOptions;
     slug?: string /** more origins for SALESFORCE_ALLOWED_HOSTS */;
     allowedHosts?: string[];
+    /** More environment for the service (DATABASE_URL: '' for the embedded PGlite). */
+    env?: Record<string, string>;
+    databaseUrl?: string;
   } = {},
 ): Promise<ConnectedTenant> {
   const sandbox = await startSandbox({ autoApprove: true });
   // The sandbox is a Salesforce host for the service only because it is listed, as an operator would list it.
   const allowed = [sandbox.url, ...(options.allowedHosts ?? [])].join(',');
-  const service = await startService({ SALESFORCE_ALLOWED_HOSTS: allowed }, { sync: options.sync });
+  const service = await startService(
+    { SALESFORCE_ALLOWED_HOSTS: allowed, ...options.env },
+    { sync: options.sync, databaseUrl: options.databaseUrl },
+  );
   const callbackUrl = `${service.url}/api/v2.0/integration/app/callback/api/salesforce`;
   await sandbox.control.createConnectedApp({ ...CLIENT, callbackUrls: [callbackUrl] });
   await service

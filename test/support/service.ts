@@ -38,17 +38,20 @@ export async function startService(
   env: Record<string, string> = {},
   options: { sync?: SyncOptions; databaseUrl?: string } = {},
 ): Promise<TestService> {
-  const database = options.databaseUrl ? undefined : await createTestDatabase();
+  // DATABASE_URL set to '' in env: the embedded PGlite in the data folder.
+  const embedded = env.DATABASE_URL === '';
+  const database = options.databaseUrl || embedded ? undefined : await createTestDatabase();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'cxsf-test-'));
   let handler: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
   const server = createServer((req, res) => handler?.(req, res));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  // A burst of a thousand clients connecting at once must not overflow Node's default backlog (511).
+  await new Promise<void>((resolve) => server.listen({ port: 0, host: '127.0.0.1', backlog: 2048 }, resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const logs: string[] = [];
   const log = createLogger('debug', { write: (line: string) => void logs.push(line) });
   const config = readConfig({
     NODE_ENV: 'test',
-    DATABASE_URL: options.databaseUrl ?? database!.url,
+    DATABASE_URL: embedded ? '' : (options.databaseUrl ?? database!.url),
     DATA_DIR: dataDir,
     PUBLIC_BASE_URL: url,
     JWT_SECRET: TEST_JWT_SECRET,

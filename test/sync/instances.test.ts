@@ -14,6 +14,7 @@ import { type Database, openDatabase } from '../../src/db/open.ts';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.ts';
 import { graphql } from '../generated/gql.ts';
 import type { RecordChatInput } from '../generated/graphql.ts';
+import { TestBrowser } from '../support/browser.ts';
 import { RecordChat } from '../support/connected-tenant.ts';
 import { createTestDatabase } from '../support/postgres.ts';
 
@@ -70,6 +71,8 @@ async function startService(): Promise<string> {
       PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
       DEMO: '0',
       LOG_LEVEL: 'warn',
+      // The sandbox is a Salesforce host only because it is listed, as in every test.
+      SALESFORCE_ALLOWED_HOSTS: sandbox.url,
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -128,8 +131,8 @@ describe('two service instances on one database', () => {
     const started = (await clientA.request(Connect)).startSalesforceConnection as {
       data: { authorizationUrl: string };
     };
-    const authorize = await fetch(started.data.authorizationUrl, { redirect: 'manual' });
-    await fetch(authorize.headers.get('location')!, { redirect: 'manual' });
+    // The browser's part, cookie included (the OAuth state is bound to the browser that started it).
+    await new TestBrowser().open(started.data.authorizationUrl);
 
     // Slow enough that both instances' workers hold jobs at the same time.
     await sandbox.control.setFaults({ latencyMs: 60, latencyJitterMs: 60 });

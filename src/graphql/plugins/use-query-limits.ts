@@ -199,8 +199,16 @@ function measureField(
   spreading: string[],
 ): QueryMeasure {
   const aliases = node.alias ? 1 : 0;
-  // __typename is free; introspection (__schema, __type) is GraphiQL's and is neither deep nor costly in practice.
-  if (node.name.value.startsWith('__')) return { depth: 0, cost: 0, aliases };
+  // __typename is free. Introspection (__schema, __type) is GraphiQL's: its fragments nest deeper than our limit,
+  // and without aliases graphql merges repeated fields into one answer, so only its aliases multiply the work.
+  if (node.name.value.startsWith('__')) {
+    const type = node.selectionSet && context.getSchema().getType(introspectionType(node.name.value));
+    const inner =
+      node.selectionSet && type
+        ? measureSelections(context, limits, node.selectionSet, type, undefined, fragments, spreading).aliases
+        : 0;
+    return { depth: 0, cost: 0, aliases: aliases + inner };
+  }
   const field = fieldsOf(parentType)?.[node.name.value];
   // An unknown field: graphql's FieldsOnCorrectType rule reports it.
   if (!field) return { depth: 1, cost: 1, aliases };
@@ -217,6 +225,10 @@ function measureField(
     cost: 1 + items * children.cost,
     aliases: aliases + children.aliases,
   };
+}
+
+function introspectionType(field: string): string {
+  return field === '__schema' ? '__Schema' : '__Type';
 }
 
 // Types are told apart by shape, not graphql's is*Type(): graphql is loaded as ESM and as CommonJS by the libraries,

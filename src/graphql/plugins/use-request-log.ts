@@ -1,5 +1,5 @@
-// One structured log line per GraphQL operation: request id, tenant, operation, duration, and errors in full
-// (the client sees masked ones as "Unexpected error.").
+// One structured log line per GraphQL operation: request id, tenant, operation, duration, and each error's code and
+// path. Neither the query text nor the variables are ever logged.
 import type { Plugin } from 'graphql-yoga';
 import type { Context } from '../context.ts';
 
@@ -22,11 +22,18 @@ export function useRequestLog(): Plugin<Context> {
             );
             return;
           }
+          // Codes and paths only: messages quote the caller's values (an id, a cursor, a variable), and those may
+          // be secrets. Unexpected errors are logged in full, once, where they are masked (yoga.ts).
           for (const error of result.errors) {
-            const original = (error as { originalError?: Error }).originalError;
             log.warn(
-              { requestId, tenantId: viewer.tenantId, op: args.operationName, err: original ?? error },
-              error.message,
+              {
+                requestId,
+                tenantId: viewer.tenantId,
+                op: args.operationName,
+                code: error.extensions?.code ?? 'INTERNAL_SERVER_ERROR',
+                path: error.path?.join('.'),
+              },
+              'graphql error',
             );
           }
         },

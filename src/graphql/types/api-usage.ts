@@ -1,5 +1,8 @@
 // The tenant's Salesforce API budget as the sync engine sees it (Sforce-Limit-Info on every response, /limits on
 // request), and what the governor does about it.
+
+import { GraphQLError } from 'graphql';
+import { asConnectionUnavailable, ConnectionUnavailableError } from '../../salesforce/connections.ts';
 import {
   BUDGET_STATES,
   BUDGET_WAIT_CODE,
@@ -9,6 +12,8 @@ import {
   DEFER_LOW_PRIORITY_AT,
 } from '../../sync/api-budget.ts';
 import { builder } from '../builder.ts';
+import type { Context } from '../context.ts';
+import { takeRateToken } from '../rate-limits.ts';
 
 const ApiBudgetStateEnum = builder.enumType('SalesforceApiBudgetState', {
   description:
@@ -49,16 +54,20 @@ builder.queryField('salesforceApiUsage', (t) =>
     type: SalesforceApiUsageType,
     nullable: true,
     description: 'Null until Salesforce has been called for this tenant (or refresh asked it).',
-    authScopes: { tenant: true },
+    // refresh spends the org's daily API budget: admins only, and rate-limited per tenant.
+    authScopes: (_root, args) => (args.refresh ? { admin: true } : { tenant: true }),
     args: {
-      refresh: t.arg.boolean({ description: 'Ask Salesforce now (/limits, one API call).' }),
+      refresh: t.arg.boolean({
+        description:
+          'Ask Salesforce now (/limits, one API call). ADMIN only; at most once a minute per tenant.',
+      }),
     },
-    resolve: async (_root, { refresh }, { prisma, viewer, services }) => {
+    resolve: async (_root, { refresh }, context) => {
+      const { prisma, viewer, services } = context;
+      if (refresh) takeRateToken(context, 'salesforceApiUsageRefresh');
       const tenantId = viewer.tenantId!;
       const budget = services.sync.budget;
-      const usage = refresh
-        ? await budget.probe(tenantId, (await services.connections.forTenant(tenantId)).conn)
-        : await budget.usage(tenantId);
+      const usage = refresh ? await probe(context) : await budget.usage(tenantId);
       if (!usage) return null;
       const waiting = await prisma.syncRecord.count({
         where: { tenantId, status: 'PENDING', lastErrorCode: BUDGET_WAIT_CODE },
@@ -73,3 +82,17 @@ builder.queryField('salesforceApiUsage', (t) =>
     },
   }),
 );
+
+/** Reads /limits now; without a usable connection there is nothing to ask, and the caller is told so. */
+async function probe({ viewer, services }: Context) {
+  const tenantId = viewer.tenantId!;
+  try {
+    return await services.sync.budget.probe(tenantId, (await services.connections.forTenant(tenantId)).conn);
+  } catch (error) {
+    const unavailable = error instanceof ConnectionUnavailableError ? error : asConnectionUnavailable(error);
+    if (!unavailable) throw error;
+    throw new GraphQLError(`Salesforce cannot be asked: ${unavailable.message}`, {
+      extensions: { code: 'SALESFORCE_UNAVAILABLE', status: unavailable.status },
+    });
+  }
+}

@@ -3,7 +3,7 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../builder.ts';
 import { InvalidInputError } from '../errors.ts';
-import { RecordChatInput, toEvent } from './record-chat.ts';
+import { ingestWithinLimits, RecordChatInput, toEvent } from './record-chat.ts';
 import { checkEventInput } from './record-chat-checks.ts';
 
 /** A request holds at most this many chats; the CLI sends 500 at a time. */
@@ -80,18 +80,17 @@ builder.mutationField('backfillChats', (t) =>
             const event = toEvent(tenantId, chat.chatId, chat.event, chat as never);
             try {
               checkEventInput(event);
+              const { record, duplicate } = await ingestWithinLimits(services, {
+                tenantId,
+                sourceKind: 'CHAT',
+                event,
+                eventId: chat.eventId,
+              });
+              outcomes[index] = { recordId: record.id, duplicate };
             } catch (error) {
               if (!(error instanceof InvalidInputError)) throw error;
               rejected.push({ index, field: error.field, message: error.message });
-              continue;
             }
-            const { record, duplicate } = await services.sync.ingest({
-              tenantId,
-              sourceKind: 'CHAT',
-              event,
-              eventId: chat.eventId,
-            });
-            outcomes[index] = { recordId: record.id, duplicate };
           }
         }
       };

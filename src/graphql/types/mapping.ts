@@ -17,11 +17,18 @@ import {
 import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
 import { ErrorInterface, InvalidInputError, NotFoundError } from '../errors.ts';
+import { takeRateToken } from '../rate-limits.ts';
 
 /** Name of the mapping in diagnostics; the API reports positions only. */
 export const MAPPING_FILE = 'mapping.yaml';
 /** A mapping is a few KB; this keeps a mistaken upload from being parsed and stored. */
 export const MAX_MAPPING_BYTES = 256 * 1024;
+
+/** Every YAML input is measured before it is parsed, diffed or stored. */
+export function checkMappingSize(yaml: string, field: string): void {
+  if (Buffer.byteLength(yaml) > MAX_MAPPING_BYTES)
+    throw new InvalidInputError(`The mapping is larger than ${MAX_MAPPING_BYTES / 1024} KB.`, field);
+}
 
 export const DiagnosticSeverityEnum = builder.enumType('DiagnosticSeverity', {
   values: {
@@ -150,13 +157,12 @@ export interface Published {
  * line. Throws MappingInvalidError with every problem.
  */
 export async function publishAs(
-  { prisma, viewer }: Context,
+  { prisma, viewer, services }: Context,
   yaml: string,
   audit: { action: string; details?: Record<string, unknown> },
 ): Promise<Published> {
   const tenantId = viewer.tenantId!;
-  if (Buffer.byteLength(yaml) > MAX_MAPPING_BYTES)
-    throw new InvalidInputError(`The mapping is larger than ${MAX_MAPPING_BYTES / 1024} KB.`, 'yaml');
+  checkMappingSize(yaml, 'yaml');
   const warnings = loadMapping(yaml, MAPPING_FILE).diagnostics.filter((d) => d.severity === 'warning');
   const active = await prisma.mappingVersion.findFirst({ where: { tenantId, active: true } });
   if (active && active.hash === contentHash(yaml) && active.yaml === yaml)
@@ -170,6 +176,8 @@ export async function publishAs(
       details: { version: mappingVersion.version, hash: mappingVersion.hash, ...audit.details },
     },
   });
+  // Chats that waited for a mapping that compiles go on at once.
+  await services.sync.mappingPublished(tenantId);
   return { mappingVersion, created: true, warnings };
 }
 
@@ -241,15 +249,18 @@ builder.queryField('diffMapping', (t) =>
     type: MappingDiffType,
     description:
       'The changes from one version (default: the active one) to another version (`to`) or to a draft (`yaml`).',
-    authScopes: { agent: true },
+    authScopes: (_root, args) => (args.yaml != null ? { admin: true } : { agent: true }),
     errors: { types: [NotFoundError, InvalidInputError] },
     args: {
       from: t.arg.int({ description: 'Default: the active version.' }),
       to: t.arg.int(),
-      yaml: t.arg.string({ description: 'A draft to compare with, instead of `to`.' }),
+      yaml: t.arg.string({ description: 'A draft to compare with, instead of `to` (ADMIN only).' }),
     },
-    resolve: async (_root, args, { prisma, viewer }) => {
+    resolve: async (_root, args, context) => {
+      const { prisma, viewer } = context;
+      takeRateToken(context, 'diffMapping');
       const tenantId = viewer.tenantId!;
+      if (args.yaml != null) checkMappingSize(args.yaml, 'yaml');
       if (args.to != null && args.yaml != null)
         throw new InvalidInputError('Give either `to` (a version) or `yaml` (a draft), not both.', 'yaml');
       if (args.to == null && args.yaml == null)
@@ -298,13 +309,16 @@ builder.queryField('checkMappingAgainstOrg', (t) =>
     description:
       "Runs the mapping's checks against the connected org's own objects (their describe results): fields removed " +
       'or renamed in the org, read-only fields, picklist values, required fields. Reads only.',
-    authScopes: { agent: true },
+    authScopes: (_root, args) => (args.yaml != null ? { admin: true } : { agent: true }),
     errors: { types: [ConnectionUnavailableError, InvalidInputError] },
-    args: { yaml: t.arg.string({ description: 'A draft to check; default: the active mapping.' }) },
-    resolve: async (_root, args, { prisma, viewer, services }) => {
+    args: {
+      yaml: t.arg.string({ description: 'A draft to check (ADMIN only); default: the active mapping.' }),
+    },
+    resolve: async (_root, args, context) => {
+      const { prisma, viewer, services } = context;
+      takeRateToken(context, 'checkMappingAgainstOrg');
       const tenantId = viewer.tenantId!;
-      if (args.yaml != null && Buffer.byteLength(args.yaml) > MAX_MAPPING_BYTES)
-        throw new InvalidInputError(`The mapping is larger than ${MAX_MAPPING_BYTES / 1024} KB.`, 'yaml');
+      if (args.yaml != null) checkMappingSize(args.yaml, 'yaml');
       const active = args.yaml == null ? (await activeMapping(prisma, tenantId)).version : undefined;
       const text = args.yaml ?? active!.yaml;
       const { conn } = await services.connections.forTenant(tenantId);

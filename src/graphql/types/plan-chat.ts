@@ -1,7 +1,7 @@
 // planChat: a dry run of one chat event. It plans with the active mapping (or a draft), after running the plan's
 // read-only lookups against the connected org, so the plan is the one the sync would carry out. It never writes.
 import type { CompiledMapping, CxEvent, LookupResults } from '../../mapping/index.ts';
-import { loadMapping, lookupsFor, planEvent } from '../../mapping/index.ts';
+import { loadMapping, lookupsFor, planEvent, sectionOf } from '../../mapping/index.ts';
 import { asConnectionUnavailable, ConnectionUnavailableError } from '../../salesforce/connections.ts';
 import { createQueryLoader } from '../../salesforce/query-loader.ts';
 import { cloudcxTenantId } from '../../sync/cloudcx-tenant-id.ts';
@@ -10,7 +10,8 @@ import { normalizeVisitorKey } from '../../sync/visitor-key.ts';
 import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
 import { InvalidInputError } from '../errors.ts';
-import { MAPPING_FILE, MAX_MAPPING_BYTES } from './mapping.ts';
+import { takeRateToken } from '../rate-limits.ts';
+import { checkMappingSize, MAPPING_FILE } from './mapping.ts';
 import { RecordChatInput, toEvent } from './record-chat.ts';
 import { checkEventInput } from './record-chat-checks.ts';
 
@@ -89,14 +90,16 @@ builder.queryField('planChat', (t) =>
     description:
       "Dry run: the Salesforce operations a chat event would produce, with the active mapping or a draft. The plan's " +
       'lookups (SOQL) run read-only against the connected org first; nothing is written.',
-    authScopes: { agent: true },
+    // A draft's rules and display fields could read any field of any record: drafts are for admins.
+    authScopes: (_root, args) => (args.mapping != null ? { admin: true } : { agent: true }),
     errors: { types: [MappingInvalidError, InvalidInputError] },
     args: {
-      mapping: t.arg.string({ description: 'A draft mapping (YAML); default: the active one.' }),
+      mapping: t.arg.string({ description: 'A draft mapping (YAML), ADMIN only; default: the active one.' }),
       event: t.arg({ type: RecordChatInput, required: true }),
       action: t.arg({ type: ManualActionEnum, description: 'Plan this agent action instead (manual mode).' }),
     },
     resolve: async (_root, args, context) => {
+      takeRateToken(context, 'planChat');
       const tenantId = context.viewer.tenantId!;
       const { compiled, version } = await mappingToPlan(context, args.mapping ?? undefined);
       const event = {
@@ -108,10 +111,27 @@ builder.queryField('planChat', (t) =>
       const requests = lookupsFor(compiled, event, known);
       const { lookups, results, connected } = await runLookups(context, requests, known);
       const plan = planEvent(compiled, event, results, args.action ? { action: args.action } : {});
-      return { plan, lookups, connected, mappingVersion: version };
+      const shown =
+        context.viewer.role === 'ADMIN' ? lookups : lookups.map((l) => displayOnly(l, compiled, event));
+      return { plan, lookups: shown, connected, mappingVersion: version };
     },
   }),
 );
+
+/** What an agent may see of a lookup's rows: Id and the active mapping's display fields, as the console shows. */
+function displayOnly(lookup: Lookup, mapping: CompiledMapping, event: CxEvent): Lookup {
+  if (!lookup.records) return lookup;
+  const display = mapping.display[sectionOf(event.kind)] as Record<string, readonly string[] | undefined>;
+  const allowed = new Set(['Id', ...(display[lookup.object] ?? [])]);
+  return {
+    ...lookup,
+    records: lookup.records.map((row) =>
+      Object.fromEntries(
+        Object.entries(row as Record<string, unknown>).filter(([name]) => allowed.has(name)),
+      ),
+    ),
+  };
+}
 
 async function mappingToPlan(
   { prisma, viewer }: Context,
@@ -121,8 +141,7 @@ async function mappingToPlan(
     const active = await activeMapping(prisma, viewer.tenantId!);
     return { compiled: active.compiled, version: active.version.version };
   }
-  if (Buffer.byteLength(draft) > MAX_MAPPING_BYTES)
-    throw new InvalidInputError(`The mapping is larger than ${MAX_MAPPING_BYTES / 1024} KB.`, 'mapping');
+  checkMappingSize(draft, 'mapping');
   const { mapping, diagnostics } = loadMapping(draft, MAPPING_FILE);
   if (!mapping) throw new MappingInvalidError(diagnostics.filter((d) => d.severity === 'error'));
   return { compiled: mapping, version: null };

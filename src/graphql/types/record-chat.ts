@@ -1,7 +1,9 @@
 // recordChat and recordConversation: the events CloudCX sends as chats and conversations happen.
 // Each answers at once with the sync record; `waitSeconds` lets a script wait (bounded) for the outcome.
 import type { CxEvent, CxEventKind } from '../../mapping/event.ts';
+import { StorageLimitError } from '../../sync/limits.ts';
 import { builder } from '../builder.ts';
+import type { Context } from '../context.ts';
 import { InvalidInputError } from '../errors.ts';
 import { checkEventInput, withoutNul } from './record-chat-checks.ts';
 
@@ -183,13 +185,14 @@ builder.mutationField('recordChat', (t) =>
     type: 'SyncRecord',
     description:
       "Records a web chat event. Answers at once with the chat's sync record (or after waitSeconds at most).",
-    authScopes: { tenant: true },
+    // Recording is INTEGRATION's (and ADMIN's), as README's role table says; agents act on recorded chats.
+    authScopes: { integration: true },
     errors: { types: [InvalidInputError] },
     args: { input: t.arg({ type: RecordChatInput, required: true }) },
     resolve: async (query, _root, { input }, { prisma, viewer, services }) => {
       const event = toEvent(viewer.tenantId!, input.chatId, input.event, input as never);
       checkEventInput(event, input.waitSeconds);
-      const { record } = await services.sync.ingest({
+      const { record } = await ingestWithinLimits(services, {
         tenantId: viewer.tenantId!,
         sourceKind: 'CHAT',
         event,
@@ -206,13 +209,14 @@ builder.mutationField('recordConversation', (t) =>
     type: 'SyncRecord',
     description:
       'Records an inbox conversation event. Answers at once with its sync record (or after waitSeconds at most).',
-    authScopes: { tenant: true },
+    // Recording is INTEGRATION's (and ADMIN's), as README's role table says; agents act on recorded chats.
+    authScopes: { integration: true },
     errors: { types: [InvalidInputError] },
     args: { input: t.arg({ type: RecordConversationInput, required: true }) },
     resolve: async (query, _root, { input }, { prisma, viewer, services }) => {
       const event = toEvent(viewer.tenantId!, input.conversationId, input.event, input as never);
       checkEventInput(event, input.waitSeconds);
-      const { record } = await services.sync.ingest({
+      const { record } = await ingestWithinLimits(services, {
         tenantId: viewer.tenantId!,
         sourceKind: 'CONVERSATION',
         event,
@@ -225,3 +229,16 @@ builder.mutationField('recordConversation', (t) =>
 );
 
 export { InvalidInputError };
+
+/** Stores the event; a chat or tenant at its storage limit is an input error that names the limit. */
+export async function ingestWithinLimits(
+  services: Context['services'],
+  input: Parameters<Context['services']['sync']['ingest']>[0],
+) {
+  try {
+    return await services.sync.ingest(input);
+  } catch (error) {
+    if (error instanceof StorageLimitError) throw new InvalidInputError(error.message, error.field);
+    throw error;
+  }
+}

@@ -8,7 +8,9 @@ import { InvalidInputError, NotFoundError } from '../errors.ts';
 export const SyncStatusEnum = builder.enumType(SyncStatus, {
   name: 'SyncStatus',
   description:
-    'PENDING: queued (lastErrorCode API_BUDGET: waiting for the Salesforce API budget, see salesforceApiUsage). RUNNING: being written. SYNCED: in Salesforce. RETRYING: failed transiently, will retry. ' +
+    'Every open status has a nextAttemptAt. PENDING: queued, due at nextAttemptAt (lastErrorCode API_BUDGET: waiting for the Salesforce API budget, see salesforceApiUsage). ' +
+    'RUNNING: being written; a worker holds it until nextAttemptAt (renewed while it lives), after which another takes over. SYNCED: in Salesforce. ' +
+    'RETRYING: failed transiently (lastErrorCode says why: a Salesforce code, a network code when the org cannot be reached, MAPPING_INVALID when the active mapping does not compile), retried at nextAttemptAt. ' +
     'DEAD: gave up (see lastError; retrySync queues it again). NEEDS_REVIEW: ambiguous, an agent must choose (matchCandidates, resolveSalesforceMatch). ' +
     'WAITING_FOR_CONNECTION: the tenant must (re)connect Salesforce; nothing is lost. SKIPPED: the mapping records nothing for it.',
 });
@@ -119,7 +121,12 @@ export const SyncRecordType = builder.prismaNode('SyncRecord', {
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
     syncedAt: t.expose('syncedAt', { type: 'DateTime', nullable: true }),
-    nextAttemptAt: t.expose('nextAttemptAt', { type: 'DateTime', nullable: true }),
+    nextAttemptAt: t.expose('nextAttemptAt', {
+      type: 'DateTime',
+      nullable: true,
+      description:
+        "PENDING, RETRYING: when it is tried next. RUNNING: when its worker's lease ends. Empty once settled.",
+    }),
   }),
 });
 
@@ -168,7 +175,8 @@ builder.mutationField('retrySync', (t) =>
   t.prismaField({
     type: 'SyncRecord',
     description: 'Queues a dead-lettered (or any unfinished) sync again, with a fresh count of attempts.',
-    authScopes: { $any: { agent: true, integration: true } },
+    // Retries are an agent's action on a chat (README's role table); integration keys record and read.
+    authScopes: { agent: true },
     errors: { types: [NotFoundError] },
     args: { id: t.arg.globalID({ required: true, for: [SyncRecordType] }) },
     resolve: async (query, _root, { id }, { prisma, viewer, services }) => {

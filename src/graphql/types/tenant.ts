@@ -1,5 +1,6 @@
 // Tenants and the caller's own identity.
 import { createApiKey } from '../../auth/api-keys.ts';
+import { slugProblem } from '../../auth/tenant-claim.ts';
 import type { Prisma } from '../../db/open.ts';
 import { Role } from '../../generated/prisma/enums.ts';
 import { builder } from '../builder.ts';
@@ -89,12 +90,8 @@ builder.mutationField('createTenant', (t) =>
     errors: { types: [InvalidInputError] },
     args: { input: t.arg({ type: CreateTenantInput, required: true }) },
     resolve: async (_root, { input }, { prisma, viewer }) => {
-      if (!/^[a-z0-9][a-z0-9-]{1,62}$/.test(input.slug)) {
-        throw new InvalidInputError(
-          'slug must be 2-63 lower-case letters, digits or dashes, starting with a letter or digit.',
-          'slug',
-        );
-      }
+      const problem = slugProblem(input.slug);
+      if (problem) throw new InvalidInputError(problem, 'slug');
       if (await prisma.tenant.findUnique({ where: { slug: input.slug }, select: { id: true } })) {
         throw new InvalidInputError(`A tenant with slug "${input.slug}" already exists.`, 'slug');
       }
