@@ -190,6 +190,52 @@ describe('lost answers', () => {
     expect(tasks[0].WhoId).toBe(leads[0].Id);
     expect(record.objects.find((o) => o.role === 'lead')?.salesforceId).toBe(leads[0].Id);
   });
+
+  it('adopts the Task its own lost write made, not the one another uncertain chat of the visitor lost', async () => {
+    await org.useMapping(MIXED);
+    const { prisma } = org.service.app.db;
+    const chat = async (chatId: string, text: string) =>
+      settle(
+        (
+          await org.recordChat({
+            chatId,
+            event: 'ENDED',
+            visitor: { name: 'Twin Lost', email: 'twin.lost@example.com' },
+            startedAt: at,
+            endedAt: at,
+            messages: [{ at, from: 'VISITOR', text }],
+            waitSeconds: 0,
+          })
+        ).id,
+      );
+    // The other chat first: its Task is the older of two with the same Subject and WhoId.
+    const other = await chat('twin-other', 'the other chat');
+    const own = await chat('twin-own', 'this chat');
+    const taskOf = (record: { objects: Array<{ role: string; salesforceId: string }> }) =>
+      record.objects.find((o) => o.role === 'task')?.salesforceId;
+    expect(taskOf(own)).toBeTruthy();
+    // Both written, neither recorded (a crash): the other chat waits for an agent, this one is tried again.
+    const records = await prisma.syncRecord.findMany({
+      where: { sourceId: { in: ['twin-own', 'twin-other'] } },
+    });
+    const ids = records.map((r) => r.id);
+    await prisma.syncObject.deleteMany({ where: { syncRecordId: { in: ids }, sobjectType: 'Task' } });
+    await prisma.syncRecord.updateMany({
+      where: { id: { in: ids } },
+      data: { inflightAt: new Date(Date.now() - 60_000) },
+    });
+    await prisma.syncRecord.updateMany({
+      where: { sourceId: 'twin-other' },
+      data: { status: 'NEEDS_REVIEW' },
+    });
+    await org.service.app.services.sync.retry(records.find((r) => r.sourceId === 'twin-own')!.id);
+    const again = await settle(own.id);
+    expect(again.status).toBe('SYNCED');
+    expect(taskOf(again)).toBe(taskOf(own));
+    const tasks = await org.sandbox.control.records('Task', { Subject: 'Chat with Twin Lost' });
+    expect(tasks).toHaveLength(2);
+    expect(tasks.find((t) => t.Id === taskOf(other))?.Description).toContain('the other chat');
+  });
 });
 
 describe('phone identification through the search index', () => {
