@@ -99,11 +99,71 @@ export async function recoverLostWrites<T extends Planned>(
     await adoptParents(prisma, item, step, row);
     adopted.add(item);
   }
+  for (const item of await adoptLostVisitors(prisma, loader, uncertain, adopted, taken)) adopted.add(item);
   return planned.map((item) =>
     adopted.has(item)
       ? { ...item, plan: planEvent(mapping.compiled, item.event, item.lookups, { action: item.action }) }
       : item,
   );
+}
+
+/** Filterable fields a created Lead/Contact/Account carries that identify what the lost write made. */
+const CREATE_KEYS = ['LastName', 'FirstName', 'Company', 'Name', 'Email', 'Phone'];
+
+/**
+ * A lost write may have made the visitor's Lead/Contact/Account and not yet the Task/Case that would lead back to it
+ * (sObject Collections write level by level). For a visitor with neither email nor phone, identification cannot find
+ * it again, so look for it by the fields the write itself carried, created since the write left and owned by no
+ * chat's ledger: adopting it keeps the retry from creating the visitor twice (issue 16.6).
+ */
+async function adoptLostVisitors<T extends Planned>(
+  prisma: Prisma,
+  loader: ReturnType<typeof createQueryLoader>,
+  uncertain: T[],
+  adopted: Set<T>,
+  taken: Set<string>,
+): Promise<T[]> {
+  const searches = uncertain.flatMap((item) =>
+    adopted.has(item)
+      ? []
+      : item.plan.steps.flatMap((step) => {
+          if (step.op !== 'create' || !(step.object in KNOWN_OF)) return [];
+          const conditions = CREATE_KEYS.flatMap((field) => {
+            const value = step.fields[field];
+            return typeof value === 'string' && value.length <= 255
+              ? [`${field} = ${soqlString(value)}`]
+              : [];
+          });
+          if (conditions.length === 0) return [];
+          const since = new Date(item.record.inflightAt!.getTime() - SLACK_MS)
+            .toISOString()
+            .replace(/\.\d+Z$/, 'Z');
+          const soql = `SELECT Id FROM ${step.object} WHERE ${conditions.join(' AND ')} AND CreatedDate >= ${since} ORDER BY CreatedDate LIMIT 10`;
+          return [{ item, step, found: loader.load(soql) }];
+        }),
+  );
+  const found: T[] = [];
+  for (const { item, step, found: rows } of searches) {
+    const candidates = (await rows).map((row) => row.Id).filter((id): id is string => typeof id === 'string');
+    const owned = await prisma.syncObject.findMany({
+      where: { salesforceId: { in: candidates }, syncRecord: { tenantId: item.record.tenantId } },
+      select: { salesforceId: true },
+    });
+    const ownedIds = new Set(owned.map((o) => o.salesforceId));
+    const id = candidates.find((candidate) => !ownedIds.has(candidate) && !taken.has(candidate));
+    if (!id || step.op !== 'create') continue;
+    taken.add(id);
+    await saveObject(
+      prisma,
+      item.record,
+      { role: step.ref, sobjectType: step.object, salesforceId: id },
+      null,
+    );
+    const known = KNOWN_OF[step.object]!;
+    item.lookups.known = { ...item.lookups.known, [known]: id };
+    found.push(item);
+  }
+  return found;
 }
 
 /**

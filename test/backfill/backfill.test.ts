@@ -105,6 +105,37 @@ describe('backfillChats', () => {
   });
 });
 
+describe('a lost answer in a bulk write', () => {
+  it('never duplicates the Leads of visitors with neither email nor phone (issue 16.6)', async () => {
+    // 30 new visitors in one round (60 steps > 25: sObject Collections inside composites) write the Leads first, then the Tasks. The Leads' answer is lost,
+    // so no Task exists to lead back to them and identification cannot find them by email or phone.
+    const chats = Array.from({ length: 30 }, (_, n) => ({
+      ...chat(n, 'keyless'),
+      visitor: { name: `Keyless Visitor ${n}` },
+    }));
+    await org.sandbox.control.resetApiCalls();
+    await org.sandbox.control.setFaults({ loseResponses: 1 });
+    const client = org.service.client(org.keys.INTEGRATION);
+    const answer = await client.request(BackfillChats, { input: { chats } });
+    if (answer.backfillChats.__typename !== 'MutationBackfillChatsSuccess') throw new Error('refused');
+    expect(answer.backfillChats.data.accepted).toBe(30);
+    const deadline = Date.now() + 60_000;
+    while ((await tasksOf('keyless')).length < 30 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    // Level by level: more calls than one composite per 12 chats would take (60 steps go as 2-3 composites).
+    expect((await org.sandbox.control.apiCalls()).total).toBeLessThanOrEqual(6);
+    const leads = (await org.sandbox.control.records('Lead')).filter((lead: { LastName?: string }) =>
+      lead.LastName?.startsWith('Keyless Visitor '),
+    );
+    expect(leads).toHaveLength(30);
+    const tasks = await tasksOf('keyless');
+    expect(tasks).toHaveLength(30);
+    expect(new Set(tasks.map((task: { WhoId?: string }) => task.WhoId))).toEqual(
+      new Set(leads.map((lead: { Id: string }) => lead.Id)),
+    );
+  });
+});
+
 describe('cx-salesforce backfill', () => {
   const CHATS = 200;
   const file = 'history.ndjson';
@@ -160,6 +191,7 @@ describe('cx-salesforce backfill', () => {
     );
     expect(await tasksOf('cli')).toHaveLength(CHATS);
     const calls = await org.sandbox.control.apiCalls();
+    console.log(JSON.stringify(calls.byEndpoint));
     console.info(
       `backfill of ${CHATS} chats (new visitors): ${calls.total} Salesforce API calls`,
       calls.byEndpoint,
