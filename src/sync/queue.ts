@@ -28,6 +28,20 @@ export async function startQueue(
   log: Logger,
   jobExpireSeconds = DEFAULT_JOB_EXPIRE_SECONDS,
 ): Promise<PgBoss> {
+  // Instances starting together race to install pg-boss's schema and queue: PostgreSQL ends such a race with
+  // "deadlock detected" (40P01) for one of them, which is safe to try again, with a fresh client.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startQueueOnce(db, log, jobExpireSeconds);
+    } catch (error) {
+      if ((error as { code?: string }).code !== '40P01' || attempt === 5) throw error;
+      log.warn({ attempt }, 'job queue start met a concurrent start (deadlock): trying again');
+      await new Promise((resolve) => setTimeout(resolve, 100 * attempt + Math.random() * 200));
+    }
+  }
+}
+
+async function startQueueOnce(db: Database, log: Logger, jobExpireSeconds: number): Promise<PgBoss> {
   const boss = new PgBoss({
     db: { executeSql: db.worker.executeSql },
     schema: 'pgboss',
@@ -36,16 +50,21 @@ export async function startQueue(
     maintenanceIntervalSeconds: Math.max(1, Math.min(60, Math.floor(jobExpireSeconds / 2))),
   } as PgBoss.ConstructorOptions);
   boss.on('error', (error) => log.error({ err: error }, 'job queue error'));
-  await boss.start();
-  // stately: per key at most one job waiting and one running, so a burst of events for one visitor is one job.
-  await boss.createQueue(SYNC_QUEUE, {
-    name: SYNC_QUEUE,
-    policy: 'stately',
-    // The ledger owns attempts and backoff (state.ts); a job that fails is not retried by pg-boss, the sweeper
-    // wakes its records when they are due.
-    retryLimit: 0,
-    expireInSeconds: jobExpireSeconds,
-  });
+  try {
+    await boss.start();
+    // stately: per key at most one job waiting and one running, so a burst of events for one visitor is one job.
+    await boss.createQueue(SYNC_QUEUE, {
+      name: SYNC_QUEUE,
+      policy: 'stately',
+      // The ledger owns attempts and backoff (state.ts); a job that fails is not retried by pg-boss, the sweeper
+      // wakes its records when they are due.
+      retryLimit: 0,
+      expireInSeconds: jobExpireSeconds,
+    });
+  } catch (error) {
+    await boss.stop({ graceful: false }).catch(() => undefined);
+    throw error;
+  }
   return boss;
 }
 
