@@ -136,6 +136,51 @@ describe('a lost answer in a bulk write', () => {
   });
 });
 
+describe('a duplicate rule in a bulk write', () => {
+  it('asks for review when sObject Collections refuse a Lead as a duplicate without naming the match', async () => {
+    // 30 new visitors in one round go through sObject Collections, whose duplicate answer carries no ids
+    // (test/salesforce/captured/collections-duplicate.json): the product cannot know which record to link to.
+    await org.sandbox.control.insert('Lead', { LastName: 'Existing', Company: 'Bulk Dup Corp' });
+    await org.sandbox.control.setSettings({
+      duplicateRules: [{ object: 'Lead', fields: ['Company'], action: 'block' }],
+    });
+    try {
+      const chats = Array.from({ length: 30 }, (_, n) => ({
+        ...chat(n, 'bulkdup'),
+        visitor: {
+          name: `Bulk Visitor ${n}`,
+          email: `bulkdup-${n}@history.example`,
+          company: n === 7 ? 'Bulk Dup Corp' : `Bulk Company ${n}`,
+        },
+      }));
+      const client = org.service.client(org.keys.INTEGRATION);
+      const answer = await client.request(BackfillChats, { input: { chats } });
+      if (answer.backfillChats.__typename !== 'MutationBackfillChatsSuccess') throw new Error('refused');
+      const { prisma } = org.service.app.db;
+      const settled = async () =>
+        prisma.syncRecord.findMany({
+          where: { sourceId: { startsWith: 'bulkdup-' } },
+          select: { sourceId: true, status: true },
+        });
+      const deadline = Date.now() + 60_000;
+      let records = await settled();
+      while (
+        records.some((r) => !['SYNCED', 'NEEDS_REVIEW', 'DEAD'].includes(r.status)) &&
+        Date.now() < deadline
+      ) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        records = await settled();
+      }
+      const status = Object.fromEntries(records.map((r) => [r.sourceId, r.status]));
+      expect(status['bulkdup-7']).toBe('NEEDS_REVIEW');
+      expect(Object.values(status).filter((s) => s === 'SYNCED')).toHaveLength(29);
+      expect(await org.sandbox.control.records('Lead', { Company: 'Bulk Dup Corp' })).toHaveLength(1);
+    } finally {
+      await org.sandbox.control.setSettings({ duplicateRules: [] });
+    }
+  });
+});
+
 describe('cx-salesforce backfill', () => {
   const CHATS = 200;
   const file = 'history.ndjson';
