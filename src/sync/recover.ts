@@ -77,14 +77,7 @@ export async function recoverLostWrites<T extends Planned>(
   const adopted = new Set<T>();
   const taken = new Set<string>();
   for (const { item, step, found } of searches) {
-    const rows = await found;
-    const candidates = rows.map((row) => row.Id).filter((id): id is string => typeof id === 'string');
-    const owned = await prisma.syncObject.findMany({
-      where: { salesforceId: { in: candidates }, syncRecord: { tenantId: item.record.tenantId } },
-      select: { salesforceId: true },
-    });
-    const ownedIds = new Set(owned.map((o) => o.salesforceId));
-    const free = rows.filter((row) => !ownedIds.has(row.Id!) && !taken.has(row.Id!));
+    const free = await unowned(prisma, item.record.tenantId, await found, taken);
     const row = await ownCandidate(prisma, item.record, step, free);
     if (!row || step.op !== 'create') continue;
     const id = row.Id!;
@@ -105,6 +98,22 @@ export async function recoverLostWrites<T extends Planned>(
       ? { ...item, plan: planEvent(mapping.compiled, item.event, item.lookups, { action: item.action }) }
       : item,
   );
+}
+
+/** The rows no chat's ledger owns and no earlier adoption of this recovery took, in the org's order. */
+async function unowned(
+  prisma: Prisma,
+  tenantId: string,
+  rows: SalesforceRecord[],
+  taken: ReadonlySet<string>,
+): Promise<SalesforceRecord[]> {
+  const ids = rows.map((row) => row.Id).filter((id): id is string => typeof id === 'string');
+  const owned = await prisma.syncObject.findMany({
+    where: { salesforceId: { in: ids }, syncRecord: { tenantId } },
+    select: { salesforceId: true },
+  });
+  const ownedIds = new Set(owned.map((o) => o.salesforceId));
+  return rows.filter((row) => typeof row.Id === 'string' && !ownedIds.has(row.Id) && !taken.has(row.Id));
 }
 
 /** Filterable fields a created Lead/Contact/Account carries that identify what the lost write made. */
@@ -144,13 +153,7 @@ async function adoptLostVisitors<T extends Planned>(
   );
   const found: T[] = [];
   for (const { item, step, found: rows } of searches) {
-    const candidates = (await rows).map((row) => row.Id).filter((id): id is string => typeof id === 'string');
-    const owned = await prisma.syncObject.findMany({
-      where: { salesforceId: { in: candidates }, syncRecord: { tenantId: item.record.tenantId } },
-      select: { salesforceId: true },
-    });
-    const ownedIds = new Set(owned.map((o) => o.salesforceId));
-    const id = candidates.find((candidate) => !ownedIds.has(candidate) && !taken.has(candidate));
+    const id = (await unowned(prisma, item.record.tenantId, await rows, taken))[0]?.Id;
     if (!id || step.op !== 'create') continue;
     taken.add(id);
     await saveObject(
