@@ -151,8 +151,9 @@ describe('a service killed mid-sync', () => {
       };
       await new TestBrowser().open(started.data.authorizationUrl);
 
-      // Slow enough that the kills land while composites are in flight.
-      await sandbox.control.setFaults({ latencyMs: 120, latencyJitterMs: 80 });
+      // Slow enough that the kills land while composites are in flight. Two writes also lose their answer, so the
+      // org surely holds Tasks the ledger has not heard of however the kills fall: recovery must adopt them.
+      await sandbox.control.setFaults({ latencyMs: 120, latencyJitterMs: 80, loseResponses: 2 });
       await Promise.all(
         Array.from({ length: CHATS }, (_, i) =>
           client.request(RecordChat, {
