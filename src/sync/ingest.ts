@@ -19,6 +19,8 @@ export interface IngestResult {
   record: { id: string };
   /** The same event was delivered before: nothing new was stored. */
   duplicate: boolean;
+  /** The job that wakes a worker for it, when the caller sends jobs itself (`wake: false`). */
+  job?: SyncJob;
 }
 
 export interface IngestDeps {
@@ -33,7 +35,14 @@ export interface IngestDeps {
 
 export async function ingestEvent(
   deps: IngestDeps,
-  input: { tenantId: string; sourceKind: SourceKind; event: CxEvent; eventId?: string | null },
+  input: {
+    tenantId: string;
+    sourceKind: SourceKind;
+    event: CxEvent;
+    eventId?: string | null;
+    /** false: answer the job instead of sending it, so that a batch's jobs are sent together (see wakeAll). */
+    wake?: boolean;
+  },
 ): Promise<IngestResult> {
   const { tenantId, sourceKind, event } = input;
   const timing = deps.timing ?? DEFAULT_TIMING;
@@ -75,8 +84,13 @@ export async function ingestEvent(
     SELECT record."id", record."visitorKey", (SELECT count(*) FROM event)::int AS "stored" FROM record`;
   const row = rows[0]!;
   if (row.stored === 0) return { record: { id: row.id }, duplicate: true };
-  await reopenAndWake(deps, { id: row.id, tenantId, visitorKey: row.visitorKey });
-  return { record: { id: row.id }, duplicate: false };
+  const record = { id: row.id, tenantId, visitorKey: row.visitorKey };
+  if (input.wake === false) {
+    await transition(deps.prisma, [record.id], { type: 'eventArrived' }, deps.timing);
+    return { record, duplicate: false, job: jobOf(record) };
+  }
+  await reopenAndWake(deps, record);
+  return { record, duplicate: false };
 }
 
 /** Stores an agent's action on a recorded chat as one of its events. A repeated action is a duplicate: it was (or
@@ -109,7 +123,7 @@ async function reopenAndWake(
   record: { id: string; tenantId: string; visitorKey: string | null },
 ): Promise<void> {
   await transition(deps.prisma, [record.id], { type: 'eventArrived' }, deps.timing);
-  const job: SyncJob = { tenantId: record.tenantId, key: record.visitorKey ?? `record:${record.id}` };
+  const job = jobOf(record);
   try {
     await deps.boss.send(SYNC_QUEUE, job as object, {
       ...enqueueOptions(job),
@@ -119,6 +133,25 @@ async function reopenAndWake(
     // Stored is what counts: the sweeper wakes the record when its time comes.
     deps.log.warn({ err: error, tenantId: record.tenantId }, 'could not queue a sync job; the sweeper will');
   }
+}
+
+/** Sends a batch's jobs in one statement: a worker polling meanwhile sees all of them or none, so the batch is
+ *  planned and written together instead of in whatever slices the polls happened to cut. */
+export async function wakeAll(deps: IngestDeps, jobs: SyncJob[]): Promise<void> {
+  const unique = new Map(jobs.map((job) => [`${job.tenantId}:${job.key}`, job]));
+  if (unique.size === 0) return;
+  try {
+    await deps.boss.insert(
+      [...unique.values()].map((job) => ({ name: SYNC_QUEUE, data: job, singletonKey: enqueueOptions(job).singletonKey })),
+      deps.sql ? { db: deps.sql } : {},
+    );
+  } catch (error) {
+    deps.log.warn({ err: error }, 'could not queue sync jobs; the sweeper will');
+  }
+}
+
+function jobOf(record: { id: string; tenantId: string; visitorKey: string | null }): SyncJob {
+  return { tenantId: record.tenantId, key: record.visitorKey ?? `record:${record.id}` };
 }
 
 function randomId(): string {

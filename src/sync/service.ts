@@ -3,14 +3,12 @@
 import type PgBoss from 'pg-boss';
 import type { Database, Prisma } from '../db/open.ts';
 import { Prisma as PrismaNamespace, type SyncRecord } from '../generated/prisma/client.ts';
-import type { SourceKind } from '../generated/prisma/enums.ts';
 import type { Logger } from '../log.ts';
-import type { CxEvent } from '../mapping/event.ts';
 import type { ManualAction } from '../mapping/plan.ts';
 import { ConnectionUnavailableError, type SalesforceConnections } from '../salesforce/connections.ts';
 import { ApiBudget, budgetState, DEFAULT_BUDGET_RECHECK_SECONDS } from './api-budget.ts';
 import { currentUsage } from './budget-wait.ts';
-import { ingestAction, ingestEvent } from './ingest.ts';
+import { ingestAction, ingestEvent, wakeAll } from './ingest.ts';
 import { linkVisitor, loadOpenRecords, type OpenRecord } from './ledger.ts';
 import { LIMITS, MAX_LOAD_BYTES, type StorageLimits } from './limits.ts';
 import { activeMapping, MappingInvalidError } from './mapping-versions.ts';
@@ -115,8 +113,13 @@ export class SyncService {
     };
   }
 
-  ingest(input: { tenantId: string; sourceKind: SourceKind; event: CxEvent; eventId?: string | null }) {
+  ingest(input: Parameters<typeof ingestEvent>[1]) {
     return ingestEvent(this.ingestDeps(), input);
+  }
+
+  /** Sends the jobs of events ingested with `wake: false`, together. */
+  wake(jobs: SyncJob[]) {
+    return wakeAll(this.ingestDeps(), jobs);
   }
 
   /** An agent's action on a recorded chat: stored once, planned once, whatever the repeats. */

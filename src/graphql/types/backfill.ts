@@ -1,6 +1,7 @@
 // backfillChats: historical chats in one request, each stored as recordChat stores it. Idempotent: a chat's id and
 // its event's id (or, without one, a hash of the event) make a re-run of the same chats store nothing new.
 import { encodeGlobalID } from '@pothos/plugin-relay';
+import type { SyncJob } from '../../sync/queue.ts';
 import { builder } from '../builder.ts';
 import { InvalidInputError } from '../errors.ts';
 import { ingestWithinLimits, RecordChatInput, toEvent } from './record-chat.ts';
@@ -67,6 +68,8 @@ builder.mutationField('backfillChats', (t) =>
       }
       const rejected: Rejection[] = [];
       const outcomes: Array<{ recordId: string; duplicate: boolean } | undefined> = [];
+      // Woken together once all are stored, so the workers plan the request as one batch.
+      const jobs: SyncJob[] = [];
       // Events of one chat in input order; different chats side by side.
       const byChat = new Map<string, number[]>();
       input.chats.forEach((chat, index) => {
@@ -80,13 +83,15 @@ builder.mutationField('backfillChats', (t) =>
             const event = toEvent(tenantId, chat.chatId, chat.event, chat as never);
             try {
               checkEventInput(event);
-              const { record, duplicate } = await ingestWithinLimits(services, {
+              const { record, duplicate, job } = await ingestWithinLimits(services, {
                 tenantId,
                 sourceKind: 'CHAT',
                 event,
                 eventId: chat.eventId,
+                wake: false,
               });
               outcomes[index] = { recordId: record.id, duplicate };
+              if (job) jobs.push(job);
             } catch (error) {
               if (!(error instanceof InvalidInputError)) throw error;
               rejected.push({ index, field: error.field, message: error.message });
@@ -94,7 +99,12 @@ builder.mutationField('backfillChats', (t) =>
           }
         }
       };
-      await Promise.all(Array.from({ length: INGEST_CONCURRENCY }, worker));
+      try {
+        await Promise.all(Array.from({ length: INGEST_CONCURRENCY }, worker));
+      } finally {
+        // What was stored is woken even if a later chat failed; the sweeper covers a crash in between.
+        await services.sync.wake(jobs);
+      }
       const stored = outcomes.filter((o) => o !== undefined);
       return {
         accepted: stored.filter((o) => !o.duplicate).length,
