@@ -11,7 +11,7 @@ import { createLogger, type Logger } from './log.ts';
 import { Metrics, useMetrics } from './metrics.ts';
 import { SalesforceConnections } from './salesforce/connections.ts';
 import type { Services } from './services.ts';
-import { type SyncOptions, SyncService } from './sync/service.ts';
+import { DEFAULT_SYNC_CONCURRENCY, type SyncOptions, SyncService } from './sync/service.ts';
 import { buildYoga } from './yoga.ts';
 
 export interface App {
@@ -31,8 +31,11 @@ export async function createApp(
   options: { log?: Logger; sync?: SyncOptions } = {},
 ): Promise<App> {
   const log = options.log ?? createLogger(config.logLevel, undefined, { pretty: config.logPretty });
+  const concurrency = options.sync?.concurrency ?? config.syncConcurrency ?? DEFAULT_SYNC_CONCURRENCY;
   const db = await openDatabase({
     ...config,
+    // A connection per batch in flight, and some for the fetches, the sweeper, leases and the queue's upkeep.
+    workerPoolSize: concurrency + 4,
     onConnectionLost: (error) => log.warn({ err: error }, 'database connection lost; the pool reconnects'),
   });
   if (db.appliedMigrations.length > 0) log.info({ migrations: db.appliedMigrations }, 'database migrated');
@@ -47,7 +50,7 @@ export async function createApp(
   });
   const sync = await SyncService.start(
     { db, connections, log },
-    { jobExpireSeconds: config.syncJobExpireSeconds, ...options.sync },
+    { jobExpireSeconds: config.syncJobExpireSeconds, ...options.sync, concurrency },
   );
   const services: Services = {
     config,

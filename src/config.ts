@@ -40,6 +40,8 @@ export interface Config {
   demo: boolean;
   /** Seconds before a sync job whose worker died is retried (src/sync/queue.ts). */
   syncJobExpireSeconds?: number;
+  /** Sync batches one process works at once (src/sync/service.ts DEFAULT_SYNC_CONCURRENCY when unset). */
+  syncConcurrency?: number;
   /** Seconds a stopping service gives requests in flight and the current sync batch. */
   shutdownTimeoutSeconds: number;
   /** Port of the demo's Salesforce sandbox. */
@@ -129,6 +131,10 @@ export const VARIABLES = {
     schema: { type: 'integer', minimum: 1, maximum: 86_400 },
     hint: 'must be a whole number of seconds from 1 to 86400',
   },
+  SYNC_CONCURRENCY: {
+    schema: { type: 'integer', minimum: 1, maximum: 32 },
+    hint: 'must be a whole number from 1 to 32',
+  },
   SHUTDOWN_TIMEOUT_SECONDS: {
     schema: { type: 'integer', minimum: 0, maximum: 600, default: 25 },
     hint: 'must be a whole number of seconds from 0 to 600',
@@ -213,6 +219,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demo,
     sandboxPort: get<number>('SANDBOX_PORT') ?? (port === 0 ? 0 : port + 1),
     syncJobExpireSeconds: get('SYNC_JOB_EXPIRE_SECONDS'),
+    syncConcurrency: get('SYNC_CONCURRENCY'),
     shutdownTimeoutSeconds: get<number>('SHUTDOWN_TIMEOUT_SECONDS')!,
     nodeEnv,
     exposure: readExposure(values, production),

@@ -68,6 +68,47 @@ async function startQueueOnce(db: Database, log: Logger, jobExpireSeconds: numbe
   return boss;
 }
 
+/** A job as a worker holds it: pg-boss's id (to complete it) and what it asks for. */
+export interface FetchedJob {
+  id: string;
+  data: SyncJob;
+}
+
+/**
+ * Takes up to `batchSize` due jobs, at most one per key, skipping keys whose job is active. pg-boss's own fetch does
+ * not skip them: with several batches in flight (in this process or another), a key's next job would be made active
+ * beside the running one, which the stately queue's unique index refuses, and pg-boss answers that whole fetch
+ * with no jobs at all. Two fetches racing for one key can still meet that refusal: it is the empty answer here too.
+ */
+export async function fetchJobs(sql: SqlExecutor, batchSize: number): Promise<FetchedJob[]> {
+  try {
+    const { rows } = await sql.executeSql(
+      `WITH next AS (
+         SELECT id, singleton_key FROM pgboss.job j
+          WHERE name = $1 AND state < 'active' AND start_after < now()
+            AND NOT EXISTS (SELECT 1 FROM pgboss.job a
+                             WHERE a.name = $1 AND a.state = 'active' AND a.singleton_key = j.singleton_key)
+          ORDER BY priority DESC, created_on, id
+          LIMIT $2
+          FOR UPDATE SKIP LOCKED
+       ), first AS (
+         SELECT id, row_number() OVER (PARTITION BY singleton_key) AS n FROM next
+       )
+       UPDATE pgboss.job j
+          SET state = 'active', started_on = now(),
+              retry_count = CASE WHEN started_on IS NOT NULL THEN retry_count + 1 ELSE retry_count END
+         FROM first
+        WHERE j.name = $1 AND j.id = first.id AND first.n = 1
+       RETURNING j.id, j.data`,
+      [SYNC_QUEUE, batchSize],
+    );
+    return rows as FetchedJob[];
+  } catch (error) {
+    if ((error as { code?: string }).code === '23505') return [];
+    throw error;
+  }
+}
+
 export function enqueueOptions(job: SyncJob, startAfterSeconds?: number): PgBoss.SendOptions {
   return { singletonKey: `${job.tenantId}:${job.key}`, startAfter: startAfterSeconds };
 }

@@ -13,7 +13,7 @@ import { linkVisitor, loadOpenRecords, type OpenRecord } from './ledger.ts';
 import { LIMITS, MAX_LOAD_BYTES, type StorageLimits } from './limits.ts';
 import { activeMapping, MappingInvalidError } from './mapping-versions.ts';
 import { OwnerCache } from './owner-cache.ts';
-import { enqueueOptions, SYNC_QUEUE, type SyncJob, startQueue } from './queue.ts';
+import { enqueueOptions, type FetchedJob, fetchJobs, SYNC_QUEUE, type SyncJob, startQueue } from './queue.ts';
 import {
   BUDGET_WAIT_CODE,
   backoffSeconds,
@@ -30,9 +30,20 @@ import { syncRecords } from './sync-tenant.ts';
 /** Codes of a wait that settles `waitForOutcome` for now: the answer shows why the chat waits. */
 const WAIT_CODES = new Set([BUDGET_WAIT_CODE, MAPPING_INVALID_CODE]);
 
+/** Batches a process works at once: while one waits for Salesforce, the next is loaded, planned or recorded.
+ *  Per-visitor order holds whatever the number: a key's next job is fetched only once its running one completes
+ *  (queue.ts fetchJobs), and a chat is claimed by one worker at a time (the lease, state.ts). */
+export const DEFAULT_SYNC_CONCURRENCY = 4;
+/** How long a batch that is not full waits, at most, for more jobs, and the step it looks again at. Far below the
+ *  seconds a round of Salesforce calls takes; a lone chat waits one step. */
+const GATHER_MS = 250;
+const GATHER_STEP_MS = 50;
+
 export interface SyncOptions {
-  /** Jobs fetched per poll; one poll's jobs of a tenant are planned and written together. */
+  /** Jobs fetched per poll; one poll's jobs of a tenant are planned and written together. @default 500 */
   batchSize?: number;
+  /** See DEFAULT_SYNC_CONCURRENCY (SYNC_CONCURRENCY). */
+  concurrency?: number;
   pollingIntervalSeconds?: number;
   /** Run workers and the sweeper in this process (the API can run without them). */
   work?: boolean;
@@ -231,15 +242,21 @@ export class SyncService {
     });
   }
 
-  /** Fetches jobs and works them; every call is awaited and its failure handled, so an outage of the database
-   *  pauses the work instead of ending the process. Jobs complete whatever happened: the records keep their state
-   *  and next time, which the sweeper honours. */
+  /** Fetches batches of jobs and works up to `concurrency` of them at once; every call is awaited and its failure
+   *  handled, so an outage of the database pauses the work instead of ending the process. Jobs complete whatever
+   *  happened: the records keep their state and next time, which the sweeper honours. */
   private async workLoop(): Promise<void> {
+    const concurrency = this.options.concurrency ?? DEFAULT_SYNC_CONCURRENCY;
+    const inFlight = new Set<Promise<void>>();
     let failures = 0;
     while (!this.stopping) {
-      let jobs: PgBoss.Job<SyncJob>[];
+      if (inFlight.size >= concurrency) {
+        await Promise.race(inFlight);
+        continue;
+      }
+      let jobs: FetchedJob[];
       try {
-        jobs = await this.boss.fetch<SyncJob>(SYNC_QUEUE, { batchSize: this.options.batchSize ?? 500 });
+        jobs = await this.gather();
         failures = 0;
       } catch (error) {
         failures++;
@@ -251,15 +268,43 @@ export class SyncService {
         await this.pause(this.options.pollingIntervalSeconds ?? 0.5);
         continue;
       }
-      await this.handle(jobs);
+      const batch: Promise<void> = this.work(jobs).finally(() => inFlight.delete(batch));
+      inFlight.add(batch);
+    }
+    await Promise.all(inFlight);
+  }
+
+  /** A batch of jobs; one that is not full waits a moment for more while they keep coming (GATHER_MS at most), so
+   *  a burst is planned and written together instead of in whatever slices the polls cut. */
+  private async gather(): Promise<FetchedJob[]> {
+    const size = this.options.batchSize ?? 500;
+    const sql = { executeSql: this.db.worker.executeSql };
+    const jobs = await fetchJobs(sql, size);
+    if (jobs.length === 0) return jobs;
+    const until = Date.now() + GATHER_MS;
+    while (jobs.length < size && Date.now() < until && !this.stopping) {
+      await this.pause(GATHER_STEP_MS / 1000);
+      let more: FetchedJob[];
       try {
-        await this.boss.complete(
-          SYNC_QUEUE,
-          jobs.map((job) => job.id),
-        );
-      } catch (error) {
-        this.log.warn({ err: error }, 'could not complete sync jobs; the sweeper covers them');
+        more = await fetchJobs(sql, size - jobs.length);
+      } catch {
+        break; // the jobs in hand are worked; the next fetch reports the failure
       }
+      if (more.length === 0) break;
+      jobs.push(...more);
+    }
+    return jobs;
+  }
+
+  private async work(jobs: FetchedJob[]): Promise<void> {
+    await this.handle(jobs);
+    try {
+      await this.boss.complete(
+        SYNC_QUEUE,
+        jobs.map((job) => job.id),
+      );
+    } catch (error) {
+      this.log.warn({ err: error }, 'could not complete sync jobs; the sweeper covers them');
     }
   }
 
@@ -282,7 +327,7 @@ export class SyncService {
   }
 
   /** A batch of jobs: grouped by tenant, each tenant's share planned and written together. */
-  private async handle(jobs: PgBoss.Job<SyncJob>[]): Promise<void> {
+  private async handle(jobs: FetchedJob[]): Promise<void> {
     const byTenant = new Map<string, string[]>();
     for (const job of jobs)
       byTenant.set(job.data.tenantId, [...(byTenant.get(job.data.tenantId) ?? []), job.data.key]);
