@@ -1,41 +1,17 @@
 // The service is killed (SIGKILL) at random moments while it is writing chats to Salesforce; after a restart every
 // chat is in Salesforce exactly once: one Task per chat, one Lead per visitor. `npm test` kills it twice during 45
 // chats; `npm run test:soak` 20 times during 300 (CRASH_KILLS, CRASH_CHATS).
-import { type ChildProcess, spawn } from 'node:child_process';
-import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { GraphQLClient } from 'graphql-request';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiKey } from '../../src/auth/api-keys.ts';
 import { type Database, openDatabase } from '../../src/db/open.ts';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.ts';
-import { graphql } from '../generated/gql.ts';
-import { TestBrowser } from '../support/browser.ts';
 import { RecordChat } from '../support/connected-tenant.ts';
 import { createTestDatabase } from '../support/postgres.ts';
+import { connectTenant, freePort, type ServiceProcess, spawnService } from '../support/service-process.ts';
 
-const SetApp = graphql(`
-  mutation CrashSetSystemApp($input: SetSystemSalesforceAppInput!) {
-    setSystemSalesforceApp(input: $input) {
-      __typename
-    }
-  }
-`);
-const Connect = graphql(`
-  mutation CrashConnect {
-    startSalesforceConnection(configuration: SYSTEM) {
-      ... on MutationStartSalesforceConnectionSuccess {
-        data {
-          authorizationUrl
-        }
-      }
-    }
-  }
-`);
-
-const root = path.resolve(import.meta.dirname, '../..');
 const CHATS = Number(process.env.CRASH_CHATS ?? 45);
 const VISITORS = Math.ceil((CHATS * 2) / 3); // a third of the visitors chat twice
 const KILLS = Number(process.env.CRASH_KILLS ?? 2);
@@ -45,48 +21,17 @@ let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let db: Database;
 let dataDir: string;
 let port: number;
-let child: ChildProcess | undefined;
+let child: ServiceProcess | undefined;
 
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
-function startService(): Promise<ChildProcess> {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    NODE_ENV: 'test',
-    DATABASE_URL: database.url,
-    DATA_DIR: dataDir,
-    PORT: String(port),
-    PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
-    DEMO: '0',
-    LOG_LEVEL: 'info',
-    SYNC_JOB_EXPIRE_SECONDS: '3',
-    SALESFORCE_ALLOWED_HOSTS: sandbox.url,
-  };
-  const service = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    cwd: root,
-    env,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    service.stdout!.on('data', (chunk: Buffer) => {
-      if (process.env.CRASH_LOG) appendFileSync(process.env.CRASH_LOG, chunk);
-      if (chunk.toString().includes('listening on')) resolve(service);
-    });
-    service.on('exit', (code, signal) => reject(new Error(`service exited early (${code ?? signal})`)));
-  });
-}
-
-function kill(service: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    service.removeAllListeners('exit');
-    service.on('exit', () => resolve());
-    service.kill('SIGKILL');
+/** On the same port each time (the org's callback URL names it), with a short job expiry. */
+function startService(): Promise<ServiceProcess> {
+  return spawnService({
+    databaseUrl: database.url,
+    dataDir,
+    sandbox,
+    port,
+    env: { LOG_LEVEL: 'info', SYNC_JOB_EXPIRE_SECONDS: '3' },
+    logFile: process.env.CRASH_LOG,
   });
 }
 
@@ -119,7 +64,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (child) await kill(child);
+  await child?.kill();
   await db?.close();
   await database?.drop();
   await sandbox?.close();
@@ -131,25 +76,10 @@ describe('a service killed mid-sync', () => {
     'syncs every chat exactly once after restarts',
     async () => {
       child = await startService();
-      const url = `http://127.0.0.1:${port}/graphql`;
-      const system = (await createApiKey(db.prisma, { tenantId: null, role: 'SYSTEM', name: 'platform' }))
-        .key;
-      const tenant = await db.prisma.tenant.create({ data: { slug: 'crashy', name: 'Crashy' } });
-      const admin = (await createApiKey(db.prisma, { tenantId: tenant.id, role: 'ADMIN', name: 'admin' }))
-        .key;
-      const app = { clientId: 'crash-app', clientSecret: 'crash-secret' };
-      await sandbox.control.createConnectedApp({
-        ...app,
-        callbackUrls: [`http://127.0.0.1:${port}/api/v2.0/integration/app/callback/api/salesforce`],
+      const { adminKey: admin } = await connectTenant(child, db, sandbox, 'crashy');
+      const client = new GraphQLClient(`${child.url}/graphql`, {
+        headers: { authorization: `Bearer ${admin}` },
       });
-      await new GraphQLClient(url, { headers: { authorization: `Bearer ${system}` } }).request(SetApp, {
-        input: { ...app, loginUrl: sandbox.url },
-      });
-      const client = new GraphQLClient(url, { headers: { authorization: `Bearer ${admin}` } });
-      const started = (await client.request(Connect)).startSalesforceConnection as {
-        data: { authorizationUrl: string };
-      };
-      await new TestBrowser().open(started.data.authorizationUrl);
 
       // Slow enough that the kills land while composites are in flight. Two writes also lose their answer, so the
       // org surely holds Tasks the ledger has not heard of however the kills fall: recovery must adopt them.
@@ -185,7 +115,7 @@ describe('a service killed mid-sync', () => {
           60,
         );
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 300));
-        await kill(child);
+        await child.kill();
         kills++;
         // Let the org finish what the killed service had sent (latency ≤ 200 ms), then compare with the ledger.
         await new Promise((resolve) => setTimeout(resolve, 500));
