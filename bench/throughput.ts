@@ -1,19 +1,45 @@
-// Throughput: recordChat sustained against the sandbox with 100 ms of latency on every Salesforce call, on
-// PostgreSQL: mutations per second, p50/p99 mutation latency, p50/p99 time from mutation to SYNCED, and that every
-// chat reached Salesforce exactly once. Either closed loop (CONCURRENCY clients, each sending as soon as its last
-// answer came) or open loop at a fixed rate (`--rate 300`: a new chat every 1/300 s whatever the answers).
-// Median and range over RUNS runs, each on a fresh database and sandbox.
-// Usage: npm run bench:throughput [-- --short] [-- --seconds 60] [-- --concurrency 64 | --rate 300] [-- --runs 5]
+// Throughput: recordChat offered at a fixed rate (open loop: a new chat every 1/RATE s whatever the answers) to 1, 2
+// and 4 service processes on one PostgreSQL, with 100 ms of latency on every Salesforce call; the services, the
+// sandbox, the database and this load generator share the machine. Per process count: mutations answered per second,
+// p50/p99 mutation latency, p50/p99 time from mutation to SYNCED, chats synced per second, how long the backlog took
+// to drain once the load stopped, and that every chat recorded reached Salesforce exactly once. Median and range over
+// RUNS runs, each on a fresh database, sandbox and processes.
+// Then the sweep: for each process count, rates in turn (one short run each) until one is not kept up with (to
+// SYNCED p99 over 5 s, or a mutation refused); the highest rate kept up with is the figure.
+// Usage: npm run bench:throughput [-- --short] [-- --seconds 60] [-- --rate 300] [-- --processes 1,2,4]
+//        [-- --runs 5] [-- --sweep 25,50,100,150,200,300] [-- --sweep-seconds 20]
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { GraphQLClient } from 'graphql-request';
+import { createApiKey } from '../src/auth/api-keys.ts';
+import { openDatabase } from '../src/db/open.ts';
+import { startSandbox } from '../src/sandbox/server.ts';
 import { graphql } from '../test/generated/gql.ts';
-import { drained, startBenchOrg, table } from './harness.ts';
-import { argNumber, formatSpread, printProvenance, provenance, saveSection, spread } from './results.ts';
+import { createTestDatabase } from '../test/support/postgres.ts';
+import { connectTenant, type ServiceProcess, spawnService } from '../test/support/service-process.ts';
+import { table } from './harness.ts';
+import {
+  argNumber,
+  formatSpread,
+  printProvenance,
+  provenance,
+  type Spread,
+  saveSection,
+  spread,
+} from './results.ts';
 
 const short = process.argv.includes('--short');
 const SECONDS = argNumber('seconds', short ? 5 : 60);
-const CONCURRENCY = argNumber('concurrency', 64);
-const RATE = process.argv.includes('--rate') ? argNumber('rate', 300) : 0;
+const RATE = argNumber('rate', short ? 20 : 300);
 const RUNS = argNumber('runs', short ? 1 : 5);
+const PROCESSES = argList('processes', short ? [1, 2] : [1, 2, 4]);
+const SWEEP = argList('sweep', short ? [] : [25, 50, 100, 150, 200, 300]);
+const SWEEP_SECONDS = argNumber('sweep-seconds', 20);
 const LATENCY_MS = 100;
+/** What "kept up with" means: the issue's target for the time from mutation to SYNCED. */
+const KEPT_UP_P99_MS = 5000;
 
 const RecordChat = graphql(`
   mutation ThroughputRecordChat($input: RecordChatInput!) {
@@ -23,6 +49,17 @@ const RecordChat = graphql(`
   }
 `);
 
+function argList(name: string, fallback: number[]): number[] {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i < 0) return fallback;
+  const values = String(process.argv[i + 1])
+    .split(',')
+    .map(Number);
+  if (values.some((n) => !Number.isInteger(n) || n <= 0))
+    throw new Error(`--${name} needs numbers like 1,2,4`);
+  return values;
+}
+
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
@@ -30,66 +67,91 @@ interface RunFigures {
   mutationsPerSecond: number;
   mutationP50Ms: number;
   mutationP99Ms: number;
+  /** recordChat answered with an error or not at all (counted, not sent again: the load goes on). */
+  errors: number;
   toSyncedP50Ms: number;
   toSyncedP99Ms: number;
+  syncedPerSecond: number;
+  /** From the load's end until no chat was left to sync. */
+  drainSeconds: number;
   recorded: number;
-  /** recordChat answered with an error (counted, not sent again: the load goes on). */
-  errors: number;
   synced: number;
   tasks: number;
   apiCalls: number;
 }
 
-async function once(run: number): Promise<RunFigures> {
-  const org = await startBenchOrg();
+async function once(processes: number, rate: number, seconds: number, run: string): Promise<RunFigures> {
+  const database = await createTestDatabase();
+  const sandbox = await startSandbox({ autoApprove: true });
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'cxsf-throughput-'));
+  const db = await openDatabase({ databaseUrl: database.url, dataDir });
+  const services: ServiceProcess[] = [];
+  const encryptionKey = randomBytes(32).toString('base64');
   try {
-    await org.sandbox.control.setFaults({ latencyMs: LATENCY_MS });
+    const start = () =>
+      spawnService({
+        databaseUrl: database.url,
+        dataDir,
+        sandbox,
+        encryptionKey,
+        env: { NODE_ENV: 'production', LOG_LEVEL: 'warn' },
+      });
+    // The first migrates the database; the others start together.
+    services.push(await start());
+    services.push(...(await Promise.all(Array.from({ length: processes - 1 }, start))));
+    const { tenantId } = await connectTenant(services[0]!, db, sandbox, 'bench');
+    const key = (await createApiKey(db.prisma, { tenantId, role: 'INTEGRATION', name: 'load' })).key;
+    const clients = services.map(
+      (s) => new GraphQLClient(`${s.url}/graphql`, { headers: { authorization: `Bearer ${key}` } }),
+    );
+    await sandbox.control.setFaults({ latencyMs: LATENCY_MS });
+    await sandbox.control.resetApiCalls();
+
     const latencies: number[] = [];
     let sent = 0;
     let errors = 0;
     const send = async () => {
       const n = sent++;
       const started = performance.now();
-      const answer = org.client.request(RecordChat, {
-        input: {
-          chatId: `load-${run}-${n}`,
-          event: 'ENDED',
-          visitor: { name: `Visitor ${n}`, email: `load${n}@bench.example` },
-          startedAt: '2026-11-25T10:00:00Z',
-          endedAt: '2026-11-25T10:05:00Z',
-          messages: [{ at: '2026-11-25T10:00:00Z', from: 'VISITOR', text: 'Hello' }],
-        },
-      });
       try {
-        await answer;
+        // Round robin over the processes, as a load balancer would.
+        await clients[n % clients.length]!.request(RecordChat, {
+          input: {
+            chatId: `load-${run}-${n}`,
+            event: 'ENDED',
+            visitor: { name: `Visitor ${n}`, email: `load${n}@bench.example` },
+            startedAt: '2026-11-25T10:00:00Z',
+            endedAt: '2026-11-25T10:05:00Z',
+            messages: [{ at: '2026-11-25T10:00:00Z', from: 'VISITOR', text: 'Hello' }],
+          },
+        });
         latencies.push(performance.now() - started);
       } catch {
         errors++;
       }
     };
     const began = performance.now();
-    const stopAt = began + SECONDS * 1000;
-    if (RATE) {
-      // Open loop: the n-th chat leaves at began + n / RATE, however slow the answers are.
-      const inFlight: Promise<void>[] = [];
-      while (performance.now() < stopAt) {
-        const due = began + (sent * 1000) / RATE;
-        const wait = due - performance.now();
-        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-        inFlight.push(send());
-      }
-      await Promise.all(inFlight);
-    } else {
-      await Promise.all(
-        Array.from({ length: CONCURRENCY }, async () => {
-          while (performance.now() < stopAt) await send();
-        }),
-      );
+    const stopAt = began + seconds * 1000;
+    const inFlight: Promise<void>[] = [];
+    // The n-th chat leaves at began + n / rate, however slow the answers are.
+    while (performance.now() < stopAt) {
+      const wait = began + (sent * 1000) / rate - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      inFlight.push(send());
     }
-    const elapsed = (performance.now() - began) / 1000;
-    await drained(org, 1_800_000);
-    const records = await org.app.db.prisma.syncRecord.findMany({
-      where: { tenantId: org.tenantId },
+    await Promise.all(inFlight);
+    const loadEnded = performance.now();
+    for (;;) {
+      const open = await db.prisma.syncRecord.count({
+        where: { tenantId, status: { in: ['PENDING', 'RUNNING', 'RETRYING'] } },
+      });
+      if (open === 0) break;
+      if (performance.now() - loadEnded > 1_800_000) throw new Error(`${open} chats still not synced`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const drained = performance.now();
+    const records = await db.prisma.syncRecord.findMany({
+      where: { tenantId },
       select: { createdAt: true, syncedAt: true },
     });
     const toSynced = records
@@ -98,47 +160,105 @@ async function once(run: number): Promise<RunFigures> {
       .sort((a, b) => a - b);
     latencies.sort((a, b) => a - b);
     return {
-      mutationsPerSecond: Math.round(latencies.length / elapsed),
+      mutationsPerSecond: Math.round(latencies.length / seconds),
       mutationP50Ms: Math.round(percentile(latencies, 50)),
       mutationP99Ms: Math.round(percentile(latencies, 99)),
+      errors,
       toSyncedP50Ms: percentile(toSynced, 50),
       toSyncedP99Ms: percentile(toSynced, 99),
-      recorded: latencies.length,
-      errors,
+      syncedPerSecond: Math.round(toSynced.length / ((drained - began) / 1000)),
+      drainSeconds: Math.round((drained - loadEnded) / 100) / 10,
+      recorded: records.length,
       synced: toSynced.length,
-      tasks: (await org.sandbox.control.records('Task')).length,
-      apiCalls: await org.calls(),
+      tasks: (await sandbox.control.records('Task')).length,
+      apiCalls: (await sandbox.control.apiCalls()).total,
     };
   } finally {
-    await org.close();
+    await Promise.all(services.map((s) => s.kill()));
+    await db.close();
+    await sandbox.close();
+    await database.drop();
+    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
+/** A mutation answered with an error may still have been stored: every stored chat must be in Salesforce once. */
+const exactlyOnce = (r: RunFigures) => r.synced === r.recorded && r.tasks === r.synced;
+const keptUp = (r: RunFigures) => r.toSyncedP99Ms <= KEPT_UP_P99_MS && r.errors === 0;
+
 const about = await provenance(short);
 printProvenance(about);
-const runs: RunFigures[] = [];
-for (let run = 0; run < RUNS; run++) runs.push(await once(run));
-const load = RATE ? `${RATE} chats/s offered` : `${CONCURRENCY} concurrent clients`;
-const summary = Object.fromEntries(
-  (Object.keys(runs[0]!) as Array<keyof RunFigures>).map((key) => [key, spread(runs.map((r) => r[key]))]),
-) as Record<keyof RunFigures, ReturnType<typeof spread>>;
+let lost = 0;
+const byProcesses: Array<{ processes: number } & Record<keyof RunFigures, Spread>> = [];
+for (const processes of PROCESSES) {
+  const runs: RunFigures[] = [];
+  for (let run = 0; run < RUNS; run++) runs.push(await once(processes, RATE, SECONDS, `${processes}-${run}`));
+  lost += runs.filter((r) => !exactlyOnce(r)).length;
+  byProcesses.push({
+    processes,
+    ...(Object.fromEntries(
+      (Object.keys(runs[0]!) as Array<keyof RunFigures>).map((key) => [key, spread(runs.map((r) => r[key]))]),
+    ) as Record<keyof RunFigures, Spread>),
+  });
+}
 table(
-  `recordChat for ${SECONDS} s, ${load}, ${LATENCY_MS} ms per Salesforce call (median (min–max) of ${RUNS} runs)`,
-  Object.entries(summary).map(([figure, s]) => ({ figure, value: formatSpread(s) })),
+  `recordChat at ${RATE}/s offered for ${SECONDS} s, ${LATENCY_MS} ms per Salesforce call (median (min–max) of ${RUNS} runs)`,
+  byProcesses.map(({ processes, ...f }) => ({
+    processes,
+    ...Object.fromEntries(Object.entries(f).map(([figure, s]) => [figure, formatSpread(s)])),
+  })),
 );
-// A mutation that answered an error may still have been stored; every stored one must be in Salesforce once.
-const lost = runs.filter((r) => r.synced < r.recorded || r.tasks !== r.synced);
-if (lost.length > 0) {
+
+const sweep: Array<{
+  processes: number;
+  steps: Array<{ rate: number; keptUp: boolean } & RunFigures>;
+  highestKeptUp: number;
+}> = [];
+if (SWEEP.length > 0) {
+  for (const processes of PROCESSES) {
+    const steps: (typeof sweep)[number]['steps'] = [];
+    for (const rate of SWEEP) {
+      const r = await once(processes, rate, SWEEP_SECONDS, `sweep-${processes}-${rate}`);
+      if (!exactlyOnce(r)) lost++;
+      steps.push({ rate, keptUp: keptUp(r), ...r });
+      if (!keptUp(r)) break;
+    }
+    sweep.push({
+      processes,
+      steps,
+      highestKeptUp: Math.max(0, ...steps.filter((s) => s.keptUp).map((s) => s.rate)),
+    });
+  }
+  table(
+    `Sweep: recordChat/s offered for ${SWEEP_SECONDS} s each until not kept up with (to SYNCED p99 > ${KEPT_UP_P99_MS} ms or a mutation refused)`,
+    sweep.flatMap(({ processes, steps }) =>
+      steps.map((s) => ({
+        processes,
+        offered: s.rate,
+        answered: s.mutationsPerSecond,
+        errors: s.errors,
+        'mutation p99 ms': s.mutationP99Ms,
+        'to SYNCED p99 ms': s.toSyncedP99Ms,
+        'synced/s': s.syncedPerSecond,
+        'kept up': s.keptUp ? 'yes' : 'no',
+      })),
+    ),
+  );
+}
+if (lost > 0) {
   console.error('LOST: not every recorded chat reached Salesforce exactly once');
   process.exitCode = 1;
 }
-const written = saveSection(RATE ? `throughputAt${RATE}` : 'throughput', {
+const written = saveSection('throughput', {
   provenance: about,
   runs: RUNS,
   seconds: SECONDS,
-  ...(RATE ? { rate: RATE } : { concurrency: CONCURRENCY }),
+  rate: RATE,
   latencyMs: LATENCY_MS,
-  ...summary,
+  byProcesses,
+  ...(SWEEP.length > 0
+    ? { sweep: { seconds: SWEEP_SECONDS, keptUpP99Ms: KEPT_UP_P99_MS, byProcesses: sweep } }
+    : {}),
 });
 if (written) console.log(`\nresults written to ${written}`);
 process.exit(process.exitCode ?? 0);

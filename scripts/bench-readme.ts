@@ -133,39 +133,68 @@ export function render(results: Results): string {
       ),
     );
   }
-  for (const [key, t] of Object.entries(results).filter(([key]) => key.startsWith('throughput'))) {
-    const load = t.rate
-      ? `${t.rate} \`recordChat\`/s offered`
-      : `${t.concurrency} clients as fast as they can`;
+  const t = results.throughput;
+  if (t?.byProcesses) {
+    type Figure =
+      | 'mutationsPerSecond'
+      | 'errors'
+      | 'mutationP50Ms'
+      | 'mutationP99Ms'
+      | 'toSyncedP50Ms'
+      | 'toSyncedP99Ms'
+      | 'syncedPerSecond'
+      | 'drainSeconds'
+      | 'apiCalls';
     out.push(
-      `**Throughput** (\`bench:throughput${key === 'throughput' ? '' : ` -- --rate ${t.rate}`}\`: ${t.seconds} s, ${load}, ` +
-        `${t.latencyMs} ms latency on every Salesforce call; load generator, service, sandbox and PostgreSQL on one machine)`,
+      `**Throughput** (\`bench:throughput\`): \`recordChat\` offered at ${t.rate}/s for ${t.seconds} s (open loop: a new ` +
+        `chat every 1/${t.rate} s whatever the answers), round robin over 1, 2 or 4 service processes on one ` +
+        `PostgreSQL, ${t.latencyMs} ms latency on every Salesforce call; the processes, the sandbox, PostgreSQL and ` +
+        'the load generator share the machine. _Drain_: from the end of the load until every chat was synced. ' +
+        'Every chat recorded is in Salesforce exactly once.',
       about(t.provenance, t.runs),
       table(
         [
-          'recordChat/s',
+          'processes',
+          'recordChat/s answered',
+          'errors',
           'mutation p50 / p99 ms',
           'to SYNCED p50 / p99 ms',
-          'recorded',
-          'errors',
-          'synced',
-          'Tasks',
+          'synced/s',
+          'drain s',
           'API calls',
         ],
-        [
-          [
-            formatSpread(t.mutationsPerSecond),
-            `${formatSpread(t.mutationP50Ms)} / ${formatSpread(t.mutationP99Ms)}`,
-            `${formatSpread(t.toSyncedP50Ms)} / ${formatSpread(t.toSyncedP99Ms)}`,
-            formatSpread(t.recorded),
-            t.errors ? formatSpread(t.errors) : '',
-            formatSpread(t.synced),
-            formatSpread(t.tasks),
-            formatSpread(t.apiCalls),
-          ],
-        ],
+        t.byProcesses.map((p: { processes: number } & Record<Figure, Spread>) => [
+          String(p.processes),
+          formatSpread(p.mutationsPerSecond),
+          formatSpread(p.errors),
+          `${formatSpread(p.mutationP50Ms)} / ${formatSpread(p.mutationP99Ms)}`,
+          `${formatSpread(p.toSyncedP50Ms)} / ${formatSpread(p.toSyncedP99Ms)}`,
+          formatSpread(p.syncedPerSecond),
+          formatSpread(p.drainSeconds, 1),
+          formatSpread(p.apiCalls),
+        ]),
       ),
     );
+    if (t.sweep) {
+      type Step = { rate: number; keptUp: boolean; mutationsPerSecond: number; toSyncedP99Ms: number };
+      out.push(
+        `**The highest rate kept up with**: rates offered in turn for ${t.sweep.seconds} s each (one run each) until ` +
+          `the time from mutation to SYNCED passed ${t.sweep.keptUpP99Ms / 1000} s at p99 or a mutation was refused.`,
+        table(
+          ['processes', 'highest rate kept up with', 'first rate not kept up with'],
+          t.sweep.byProcesses.map((p: { processes: number; steps: Step[]; highestKeptUp: number }) => {
+            const missed = p.steps.find((s) => !s.keptUp);
+            return [
+              String(p.processes),
+              p.highestKeptUp ? `${p.highestKeptUp}/s` : `none (lowest tried: ${p.steps[0]?.rate}/s)`,
+              missed
+                ? `${missed.rate}/s: ${missed.mutationsPerSecond}/s answered, to SYNCED p99 ${missed.toSyncedP99Ms.toLocaleString('en-US')} ms`
+                : 'none tried',
+            ];
+          }),
+        ),
+      );
+    }
   }
   const m = results.mapping;
   if (m) {
