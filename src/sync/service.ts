@@ -34,10 +34,13 @@ const WAIT_CODES = new Set([BUDGET_WAIT_CODE, MAPPING_INVALID_CODE]);
  *  Per-visitor order holds whatever the number: a key's next job is fetched only once its running one completes
  *  (queue.ts fetchJobs), and a chat is claimed by one worker at a time (the lease, state.ts). */
 export const DEFAULT_SYNC_CONCURRENCY = 4;
-/** How long a batch that is not full waits, at most, for more jobs, and the step it looks again at. Far below the
- *  seconds a round of Salesforce calls takes; a lone chat waits one step. */
-const GATHER_MS = 250;
+/** A batch that is not full looks for more jobs every GATHER_STEP_MS while they keep coming, until GATHER_QUIET_MS
+ *  pass without one, GATHER_MS at most: the requests of a burst reach the queue over up to a second on a busy
+ *  machine, and a burst gathered whole is one round of calls instead of one per slice. A lone chat waits
+ *  GATHER_QUIET_MS; no chat waits more than GATHER_MS (the time to SYNCED aimed at is 5 s). */
+const GATHER_MS = 1000;
 const GATHER_STEP_MS = 50;
+const GATHER_QUIET_MS = 100;
 
 export interface SyncOptions {
   /** Jobs fetched per poll; one poll's jobs of a tenant are planned and written together. @default 500 */
@@ -274,23 +277,24 @@ export class SyncService {
     await Promise.all(inFlight);
   }
 
-  /** A batch of jobs; one that is not full waits a moment for more while they keep coming (GATHER_MS at most), so
-   *  a burst is planned and written together instead of in whatever slices the polls cut. */
+  /** A batch of jobs, gathered while more keep coming (see GATHER_MS). */
   private async gather(): Promise<FetchedJob[]> {
     const size = this.options.batchSize ?? 500;
     const sql = { executeSql: this.db.worker.executeSql };
     const jobs = await fetchJobs(sql, size);
     if (jobs.length === 0) return jobs;
     const until = Date.now() + GATHER_MS;
-    while (jobs.length < size && Date.now() < until && !this.stopping) {
+    let quietSince = Date.now();
+    while (jobs.length < size && Date.now() < until && Date.now() - quietSince < GATHER_QUIET_MS) {
       await this.pause(GATHER_STEP_MS / 1000);
+      if (this.stopping) break;
       let more: FetchedJob[];
       try {
         more = await fetchJobs(sql, size - jobs.length);
       } catch {
         break; // the jobs in hand are worked; the next fetch reports the failure
       }
-      if (more.length === 0) break;
+      if (more.length > 0) quietSince = Date.now();
       jobs.push(...more);
     }
     return jobs;
