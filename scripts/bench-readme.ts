@@ -147,7 +147,7 @@ export function render(results: Results): string {
       | 'apiCalls';
     out.push(
       `**Throughput** (\`bench:throughput\`): \`recordChat\` offered at ${t.rate}/s for ${t.seconds} s (open loop: a new ` +
-        `chat every 1/${t.rate} s whatever the answers), round robin over 1, 2 or 4 service processes on one ` +
+        `chat every 1/${t.rate} s whatever the answers), round robin over ${t.byProcesses.map((p: { processes: number }) => p.processes).join(', ')} service processes on one ` +
         `PostgreSQL, ${t.latencyMs} ms latency on every Salesforce call; the processes, the sandbox, PostgreSQL and ` +
         'the load generator share the machine. _Drain_: from the end of the load until every chat was synced. ' +
         'Every chat recorded is in Salesforce exactly once.',
