@@ -4,7 +4,16 @@
 // a fresh org. `--scale 10000` adds a larger backfill (product and careful bulk only) over SCALE_RUNS runs.
 // Usage: npm run bench:backfill [-- --short] [-- --runs 5] [-- --scale 10000] [-- --scale-runs 1] [-- --out file]
 import { startBenchOrg, table } from './harness.ts';
-import { argNumber, formatSpread, printProvenance, provenance, saveSection, spread } from './results.ts';
+import {
+  argNumber,
+  formatSpread,
+  type Provenance,
+  printProvenance,
+  provenance,
+  readSection,
+  saveSection,
+  spread,
+} from './results.ts';
 import { reportTargets, TARGETS } from './targets.ts';
 import { addAgent, baselineChats, productBackfill, SCRIPTS, type Script } from './workloads.ts';
 
@@ -68,6 +77,14 @@ if (SCALE) {
   scale = summarize(await run(SCALE, SCALE_RUNS, ['product', 'carefulBulk']));
   print(`Backfill of ${SCALE} chats (median (min–max) of ${SCALE_RUNS} runs)`, scale);
 }
+// Without --scale, the last scale run is kept, with the commit and machine it was measured on.
+const earlier = readSection('backfill') as
+  | { provenance: Provenance; scale?: { provenance?: Provenance } }
+  | undefined;
+const keptScale = earlier?.scale && {
+  ...earlier.scale,
+  provenance: earlier.scale.provenance ?? earlier.provenance,
+};
 const met =
   CHATS !== 1000 ||
   reportTargets([
@@ -82,7 +99,11 @@ const written = saveSection('backfill', {
   runs: RUNS,
   chats: CHATS,
   ...main,
-  ...(scale ? { scale: { chats: SCALE, runs: SCALE_RUNS, ...scale } } : {}),
+  ...(scale
+    ? { scale: { chats: SCALE, runs: SCALE_RUNS, provenance: about, ...scale } }
+    : keptScale
+      ? { scale: keptScale }
+      : {}),
   targetsMet: met,
 });
 if (written) console.log(`\nresults written to ${written}`);

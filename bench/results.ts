@@ -89,14 +89,28 @@ export function printProvenance(p: Provenance): void {
  * tests), and a short run without `--out` writes nothing, so quick runs never replace the published figures.
  */
 export function saveSection(name: string, section: object): string | undefined {
-  const i = process.argv.indexOf('--out');
-  const file =
-    i > 0 ? path.resolve(process.argv[i + 1]!) : process.argv.includes('--short') ? undefined : RESULTS_FILE;
+  const file = outputFile();
   if (!file) return undefined;
   const all = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
   all[name] = section;
   writeFileSync(file, `${JSON.stringify(all, null, 2)}\n`);
   return file;
+}
+
+/** A section as the file `saveSection` writes to holds it (undefined when there is none). */
+export function readSection(name: string): unknown {
+  const file = outputFile();
+  if (!file || !existsSync(file)) return undefined;
+  return (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>)[name];
+}
+
+function outputFile(): string | undefined {
+  const i = process.argv.indexOf('--out');
+  return i > 0
+    ? path.resolve(process.argv[i + 1]!)
+    : process.argv.includes('--short')
+      ? undefined
+      : RESULTS_FILE;
 }
 
 export function argNumber(name: string, fallback: number): number {

@@ -109,7 +109,12 @@ export function render(results: Results): string {
         'owner cached, one query and one composite; _careful bulk_ a batch job with IN queries five to a composite ' +
         'and sObject Collections level by level. Times run until every chat is synced (the product) or written.',
       table(header, rows),
-      [c && ['burst', c], b && ['backfill', b], k && ['console', k]]
+      [
+        c && ['burst', c],
+        b && ['backfill', b],
+        b?.scale?.provenance && [`backfill of ${b.scale.chats.toLocaleString('en-US')}`, b.scale],
+        k && ['console', k],
+      ]
         .filter((x): x is [string, Results] => Boolean(x))
         .map(([name, section]) => `${name}: ${about(section.provenance, section.runs)}`)
         .join('<br>\n'),
