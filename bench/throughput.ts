@@ -7,7 +7,7 @@
 // Then the sweep: for each process count, rates in turn (one short run each) until one is not kept up with (to
 // SYNCED p99 over 5 s, or a mutation refused); the highest rate kept up with is the figure.
 // Usage: npm run bench:throughput [-- --short] [-- --seconds 60] [-- --rate 300] [-- --processes 1,2,4]
-//        [-- --runs 5] [-- --sweep 25,50,100,150,200,300] [-- --sweep-seconds 20]
+//        [-- --runs 5] [-- --sweep 10,25,50,100,150,200,300] [-- --sweep-seconds 20]
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,7 +35,7 @@ const SECONDS = argNumber('seconds', short ? 5 : 60);
 const RATE = argNumber('rate', short ? 20 : 300);
 const RUNS = argNumber('runs', short ? 1 : 5);
 const PROCESSES = argList('processes', short ? [1, 2] : [1, 2, 4]);
-const SWEEP = argList('sweep', short ? [] : [25, 50, 100, 150, 200, 300]);
+const SWEEP = argList('sweep', short ? [] : [10, 25, 50, 100, 150, 200, 300]);
 const SWEEP_SECONDS = argNumber('sweep-seconds', 20);
 const LATENCY_MS = 100;
 /** What "kept up with" means: the target for the time from mutation to SYNCED. */
