@@ -47,11 +47,11 @@ UPDATE "SyncRecord" r SET
                       AND nullif(btrim(coalesce(e."payload"->'visitor'->>'name',
                           concat_ws(' ', e."payload"->'visitor'->>'firstName', e."payload"->'visitor'->>'lastName'))), '') IS NOT NULL
                     ORDER BY e."receivedAt" DESC LIMIT 1),
-  "visitorEmail" = (SELECT e."payload"->'visitor'->>'email' FROM "SyncEvent" e
+  "visitorEmail" = (SELECT btrim(e."payload"->'visitor'->>'email') FROM "SyncEvent" e
                      WHERE e."syncRecordId" = r."id" AND e."kind" NOT LIKE 'action.%'
                        AND nullif(btrim(e."payload"->'visitor'->>'email'), '') IS NOT NULL
                      ORDER BY e."receivedAt" DESC LIMIT 1),
-  "visitorPhone" = (SELECT e."payload"->'visitor'->>'phone' FROM "SyncEvent" e
+  "visitorPhone" = (SELECT btrim(e."payload"->'visitor'->>'phone') FROM "SyncEvent" e
                      WHERE e."syncRecordId" = r."id" AND e."kind" NOT LIKE 'action.%'
                        AND nullif(btrim(e."payload"->'visitor'->>'phone'), '') IS NOT NULL
                      ORDER BY e."receivedAt" DESC LIMIT 1);
