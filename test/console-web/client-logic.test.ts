@@ -70,6 +70,8 @@ describe('the usage history plots', () => {
       { x: 215, y: 0, width: 70, height: 100 },
       { x: 315, y: 0, width: 70, height: 100 },
     ]);
+    // 0.1 % of the limit still shows; nothing used shows nothing.
+    expect(barGeometry([0.001, 0], 200, 100, 1).map((bar) => bar?.height)).toEqual([1, 0]);
   });
 
   it('puts the top of the calls-per-chat axis at 1, 2 or 5 times a power of ten', () => {

@@ -98,6 +98,7 @@ const agent = { id: 'h1', name: 'Grace', email: 'nobody@history.example' };
 
 describe('the sync history the console reads', () => {
   let adaId: string;
+  let bobId: string;
 
   it("names the visitor from the chat's latest event, keeping what it left out", async () => {
     const started = await org.recordChat({
@@ -133,14 +134,16 @@ describe('the sync history the console reads', () => {
   });
 
   it('finds chats by part of the visitor’s name, email or phone, whatever the case', async () => {
-    await org.recordChat({
-      chatId: 'history-bob',
-      event: 'STARTED',
-      visitor: { name: 'Bob Stone', email: 'bob@history.example' },
-      agent,
-      startedAt: at,
-      waitSeconds: 20,
-    });
+    bobId = (
+      await org.recordChat({
+        chatId: 'history-bob',
+        event: 'STARTED',
+        visitor: { name: 'Bob Stone', email: 'bob@history.example' },
+        agent,
+        startedAt: at,
+        waitSeconds: 20,
+      })
+    ).id;
     const found = async (visitor: string | null) =>
       (await client().request(ByVisitor, { visitor })).syncRecords.edges.map((e) => e.node.sourceId).sort();
     expect(await found('KING')).toEqual(['history-ada']);
@@ -208,6 +211,33 @@ describe('the sync history the console reads', () => {
     } finally {
       await org.sandbox.control.setSettings({ removedFields: [] });
     }
+  });
+
+  it('reads a stored plan field by field, leaving out entries that are not steps', async () => {
+    const prisma = org.service.app.db.prisma;
+    const bob = await prisma.syncRecord.findFirstOrThrow({ where: { sourceId: 'history-bob' } });
+    await prisma.syncWrite.create({
+      data: {
+        tenantId: org.tenantId,
+        syncRecordId: bob.id,
+        at: new Date(Date.now() + 60_000),
+        steps: [
+          'not a step',
+          { ref: 'task', object: 'Task', operation: 'delete', outcome: 'written' },
+          { ref: 'task', object: 'Task', operation: 'update', outcome: 'written', salesforceId: 42 },
+        ],
+      },
+    });
+    const [newest] = (await history(bobId)).carriedOutPlans;
+    expect(newest!.steps).toEqual([
+      expect.objectContaining({
+        ref: 'task',
+        operation: 'UPDATE',
+        outcome: 'WRITTEN',
+        salesforceId: null,
+        url: null,
+      }),
+    ]);
   });
 
   it('counts the API calls sent per day, with the org’s used/limit, chats written and calls per chat', async () => {

@@ -34,7 +34,7 @@ export interface Bar {
   height: number;
 }
 
-/** One bar per value (a day), left to right, scaled so `max` fills the height; a missing value has no bar. */
+/** One bar per value (a day), left to right, scaled so `max` fills the height (clamped); a missing value has no bar. */
 export function barGeometry(
   values: ReadonlyArray<number | null>,
   width: number,
@@ -44,7 +44,8 @@ export function barGeometry(
   const slot = width / Math.max(values.length, 1);
   return values.map((value, i) => {
     if (value === null) return null;
-    const h = round((Math.min(Math.max(value, 0), max) / (max || 1)) * height);
+    // A day with any use shows at least a sliver, so it is told from a day without a figure.
+    const h = value > 0 ? Math.max(1, round((Math.min(value, max) / (max || 1)) * height)) : 0;
     return { x: round(i * slot + slot * 0.15), y: round(height - h), width: round(slot * 0.7), height: h };
   });
 }
