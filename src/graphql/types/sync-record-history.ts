@@ -62,6 +62,7 @@ builder.prismaObject('SyncEvent', {
 });
 
 const OperationEnum = builder.enumType('CarriedOutOperation', {
+  description: 'CREATE and UPDATE: a record (sObject); UPLOAD: a file (ContentVersion).',
   values: Object.fromEntries(CARRIED_OUT_OPERATIONS.map((op) => [op.toUpperCase(), { value: op }])) as Record<
     'CREATE' | 'UPDATE' | 'UPLOAD',
     { value: CarriedOutStep['operation'] }
