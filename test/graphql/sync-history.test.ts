@@ -151,6 +151,7 @@ describe('the sync history the console reads', () => {
     expect(await found('@history.EXAMPLE')).toEqual(['history-ada', 'history-bob']);
     expect(await found('nobody-like-this')).toEqual([]);
     expect(await found(null)).toEqual(['history-ada', 'history-bob']);
+    await expect(found('x'.repeat(201))).rejects.toThrow(/visitor is at most 200 characters/);
   });
 
   it('lists the events received, newest first, bounded by last', async () => {
