@@ -109,6 +109,17 @@ export async function fetchJobs(sql: SqlExecutor, batchSize: number): Promise<Fe
   }
 }
 
+/** How many jobs are due, counted up to `limit`. */
+export async function dueJobs(sql: SqlExecutor, limit: number): Promise<number> {
+  const { rows } = await sql.executeSql(
+    `SELECT count(*)::int AS n FROM (
+       SELECT 1 FROM pgboss.job WHERE name = $1 AND state < 'active' AND start_after < now() LIMIT $2
+     ) due`,
+    [SYNC_QUEUE, limit],
+  );
+  return (rows[0] as { n: number }).n;
+}
+
 export function enqueueOptions(job: SyncJob, startAfterSeconds?: number): PgBoss.SendOptions {
   return { singletonKey: `${job.tenantId}:${job.key}`, startAfter: startAfterSeconds };
 }

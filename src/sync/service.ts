@@ -13,7 +13,15 @@ import { linkVisitor, loadOpenRecords, type OpenRecord } from './ledger.ts';
 import { LIMITS, MAX_LOAD_BYTES, type StorageLimits } from './limits.ts';
 import { activeMapping, MappingInvalidError } from './mapping-versions.ts';
 import { OwnerCache } from './owner-cache.ts';
-import { enqueueOptions, type FetchedJob, fetchJobs, SYNC_QUEUE, type SyncJob, startQueue } from './queue.ts';
+import {
+  dueJobs,
+  enqueueOptions,
+  type FetchedJob,
+  fetchJobs,
+  SYNC_QUEUE,
+  type SyncJob,
+  startQueue,
+} from './queue.ts';
 import {
   BUDGET_WAIT_CODE,
   backoffSeconds,
@@ -30,9 +38,11 @@ import { syncRecords } from './sync-tenant.ts';
 /** Codes of a wait that settles `waitForOutcome` for now: the answer shows why the chat waits. */
 const WAIT_CODES = new Set([BUDGET_WAIT_CODE, MAPPING_INVALID_CODE]);
 
-/** Batches a process works at once: while one waits for Salesforce, the next is loaded, planned or recorded.
- *  Per-visitor order holds whatever the number: a key's next job is fetched only once its running one completes
- *  (queue.ts fetchJobs), and a chat is claimed by one worker at a time (the lease, state.ts). */
+/** Jobs fetched per poll. */
+const DEFAULT_BATCH_SIZE = 500;
+/** Batches a process works at once when a backlog fills them: while one waits for Salesforce, the next is loaded,
+ *  planned or recorded. Per-visitor order holds whatever the number: a key's next job is fetched only once its
+ *  running one completes (queue.ts fetchJobs), and a chat is claimed by one worker at a time (the lease, state.ts). */
 export const DEFAULT_SYNC_CONCURRENCY = 4;
 /** A batch that is not full looks for more jobs every GATHER_STEP_MS while they keep coming, until GATHER_QUIET_MS
  *  pass without one, GATHER_MS at most: the requests of a burst reach the queue over up to a second on a busy
@@ -250,6 +260,8 @@ export class SyncService {
    *  happened: the records keep their state and next time, which the sweeper honours. */
   private async workLoop(): Promise<void> {
     const concurrency = this.options.concurrency ?? DEFAULT_SYNC_CONCURRENCY;
+    const size = this.options.batchSize ?? DEFAULT_BATCH_SIZE;
+    const sql = { executeSql: this.db.worker.executeSql };
     const inFlight = new Set<Promise<void>>();
     let failures = 0;
     while (!this.stopping) {
@@ -259,6 +271,12 @@ export class SyncService {
       }
       let jobs: FetchedJob[];
       try {
+        // Another batch beside those in flight only for a backlog that fills one: jobs that trickle in meanwhile
+        // wait for the next round, which takes them all together (fewer calls than a round per trickle).
+        if (inFlight.size > 0 && (await dueJobs(sql, size)) < size) {
+          await Promise.race([...inFlight, this.pause(this.options.pollingIntervalSeconds ?? 0.5)]);
+          continue;
+        }
         jobs = await this.gather();
         failures = 0;
       } catch (error) {
@@ -279,7 +297,7 @@ export class SyncService {
 
   /** A batch of jobs, gathered while more keep coming (see GATHER_MS). */
   private async gather(): Promise<FetchedJob[]> {
-    const size = this.options.batchSize ?? 500;
+    const size = this.options.batchSize ?? DEFAULT_BATCH_SIZE;
     const sql = { executeSql: this.db.worker.executeSql };
     const jobs = await fetchJobs(sql, size);
     if (jobs.length === 0) return jobs;
