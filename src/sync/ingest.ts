@@ -15,6 +15,10 @@ import { enqueueOptions, type SqlExecutor, SYNC_QUEUE, type SyncJob } from './qu
 import { DEFAULT_TIMING, type Timing, transition } from './state.ts';
 import { normalizeVisitorKey } from './visitor-key.ts';
 
+/** How long a chat stored with `wake: false` waits for the sweeper if its batch's jobs are never sent (a crash
+ *  between storing and sending): longer than storing a large batch takes on a busy machine. */
+export const BATCH_WAKE_SECONDS = 120;
+
 export interface IngestResult {
   record: { id: string };
   /** The same event was delivered before: nothing new was stored. */
@@ -45,7 +49,11 @@ export async function ingestEvent(
   },
 ): Promise<IngestResult> {
   const { tenantId, sourceKind, event } = input;
-  const timing = deps.timing ?? DEFAULT_TIMING;
+  const base = deps.timing ?? DEFAULT_TIMING;
+  // A chat of a batch is woken with the batch's other chats once all are stored; the sweeper is only the backstop
+  // for that send, and must not wake a long batch's first chats slice by slice while the rest are still stored.
+  const timing =
+    input.wake === false ? { ...base, wakeSeconds: Math.max(base.wakeSeconds, BATCH_WAKE_SECONDS) } : base;
   const dedupeKey = input.eventId ? `id:${input.eventId}` : `sha256:${hashEvent(event)}`;
   const visitorKey = normalizeVisitorKey(event.visitor);
   const visitor = visitorColumns(event.visitor);
@@ -92,7 +100,7 @@ export async function ingestEvent(
   if (row.stored === 0) return { record: { id: row.id }, duplicate: true };
   const record = { id: row.id, tenantId, visitorKey: row.visitorKey };
   if (input.wake === false) {
-    await transition(deps.prisma, [record.id], { type: 'eventArrived' }, deps.timing);
+    await transition(deps.prisma, [record.id], { type: 'eventArrived' }, timing);
     return { record, duplicate: false, job: jobOf(record) };
   }
   await reopenAndWake(deps, record);
