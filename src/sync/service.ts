@@ -289,7 +289,9 @@ export class SyncService {
         await this.pause(this.options.pollingIntervalSeconds ?? 0.5);
         continue;
       }
-      const batch: Promise<void> = this.work(jobs).finally(() => inFlight.delete(batch));
+      const batch: Promise<void> = this.work(jobs)
+        .catch((error) => this.log.error({ err: error }, 'sync batch failed'))
+        .finally(() => inFlight.delete(batch));
       inFlight.add(batch);
     }
     await Promise.all(inFlight);
