@@ -15,7 +15,7 @@ import {
   rollbackMapping,
 } from '../../sync/mapping-versions.ts';
 import { builder } from '../builder.ts';
-import type { Context } from '../context.ts';
+import type { TenantContext } from '../context.ts';
 import { ErrorInterface, InvalidInputError, NotFoundError } from '../errors.ts';
 import { takeRateToken } from '../rate-limits.ts';
 
@@ -94,28 +94,26 @@ builder.prismaObjectFields('MappingVersion', (t) => ({
 }));
 
 builder.queryField('mapping', (t) =>
-  t.prismaField({
+  t.withAuth({ agent: true }).prismaField({
     type: 'MappingVersion',
     description:
       "The tenant's active mapping. A tenant that never published one starts on the default sales setup.",
-    authScopes: { agent: true },
     resolve: async (query, _root, _args, { prisma, viewer }) => {
-      const { version } = await activeMapping(prisma, viewer.tenantId!);
+      const { version } = await activeMapping(prisma, viewer.tenantId);
       return prisma.mappingVersion.findUniqueOrThrow({ ...query, where: { id: version.id } });
     },
   }),
 );
 
 builder.queryField('mappingVersions', (t) =>
-  t.prismaField({
+  t.withAuth({ agent: true }).prismaField({
     type: ['MappingVersion'],
     description: 'Every published version, newest first; exactly one is active.',
-    authScopes: { agent: true },
     resolve: async (query, _root, _args, { prisma, viewer }) => {
-      await activeMapping(prisma, viewer.tenantId!);
+      await activeMapping(prisma, viewer.tenantId);
       return prisma.mappingVersion.findMany({
         ...query,
-        where: { tenantId: viewer.tenantId! },
+        where: { tenantId: viewer.tenantId },
         orderBy: { version: 'desc' },
       });
     },
@@ -123,15 +121,14 @@ builder.queryField('mappingVersions', (t) =>
 );
 
 builder.queryField('mappingVersion', (t) =>
-  t.prismaField({
+  t.withAuth({ agent: true }).prismaField({
     type: 'MappingVersion',
     nullable: true,
-    authScopes: { agent: true },
     args: { version: t.arg.int({ required: true }) },
     resolve: (query, _root, { version }, { prisma, viewer }) =>
       prisma.mappingVersion.findUnique({
         ...query,
-        where: { tenantId_version: { tenantId: viewer.tenantId!, version } },
+        where: { tenantId_version: { tenantId: viewer.tenantId, version } },
       }),
   }),
 );
@@ -157,11 +154,11 @@ export interface Published {
  * line. Throws MappingInvalidError with every problem.
  */
 export async function publishAs(
-  { prisma, viewer, services }: Context,
+  { prisma, viewer, services }: TenantContext,
   yaml: string,
   audit: { action: string; details?: Record<string, unknown> },
 ): Promise<Published> {
-  const tenantId = viewer.tenantId!;
+  const tenantId = viewer.tenantId;
   checkMappingSize(yaml, 'yaml');
   const warnings = loadMapping(yaml, MAPPING_FILE).diagnostics.filter((d) => d.severity === 'warning');
   const active = await prisma.mappingVersion.findFirst({ where: { tenantId, active: true } });
@@ -182,12 +179,11 @@ export async function publishAs(
 }
 
 builder.mutationField('publishMapping', (t) =>
-  t.field({
+  t.withAuth({ admin: true }).field({
     type: PublishMappingPayload,
     description:
       'Checks the YAML and, when it has no errors, stores it as the next version and activates it. ' +
       'Publishing the active text again changes nothing.',
-    authScopes: { admin: true },
     errors: { types: [MappingInvalidError, InvalidInputError] },
     args: { yaml: t.arg.string({ required: true }) },
     resolve: (_root, { yaml }, context) => publishAs(context, yaml, { action: 'mapping.published' }),
@@ -195,32 +191,31 @@ builder.mutationField('publishMapping', (t) =>
 );
 
 builder.mutationField('rollbackMapping', (t) =>
-  t.field({
+  t.withAuth({ admin: true }).field({
     type: PublishMappingPayload,
     description:
       'Activates an earlier version by publishing its YAML again as a new version; history is kept.',
-    authScopes: { admin: true },
     errors: { types: [NotFoundError, MappingInvalidError, InvalidInputError] },
     args: { version: t.arg.int({ required: true }) },
     resolve: async (_root, { version }, context) => {
       const { prisma, viewer } = context;
       const earlier = await prisma.mappingVersion.findUnique({
-        where: { tenantId_version: { tenantId: viewer.tenantId!, version } },
+        where: { tenantId_version: { tenantId: viewer.tenantId, version } },
       });
       if (!earlier) throw new NotFoundError('mapping version', String(version));
       const active = await prisma.mappingVersion.findFirst({
-        where: { tenantId: viewer.tenantId!, active: true },
+        where: { tenantId: viewer.tenantId, active: true },
       });
       if (active?.yaml === earlier.yaml) return { mappingVersion: active, created: false, warnings: [] };
       const mappingVersion = await rollbackMapping(prisma, {
-        tenantId: viewer.tenantId!,
+        tenantId: viewer.tenantId,
         version,
         author: viewer.actor,
       });
       if (!mappingVersion) throw new NotFoundError('mapping version', String(version));
       await prisma.auditEvent.create({
         data: {
-          tenantId: viewer.tenantId!,
+          tenantId: viewer.tenantId,
           actor: viewer.actor,
           action: 'mapping.rolled-back',
           details: { version: mappingVersion.version, from: version },
@@ -245,10 +240,11 @@ const MappingDiffType = builder.simpleObject('MappingDiff', {
 });
 
 builder.queryField('diffMapping', (t) =>
-  t.field({
+  t.withAuth({ tenant: true }).field({
     type: MappingDiffType,
     description:
       'The changes from one version (default: the active one) to another version (`to`) or to a draft (`yaml`).',
+    // Both choices are tenant-bound scopes, narrower than withAuth's, which types the context.
     authScopes: (_root, args) => (args.yaml != null ? { admin: true } : { agent: true }),
     errors: { types: [NotFoundError, InvalidInputError] },
     args: {
@@ -259,7 +255,7 @@ builder.queryField('diffMapping', (t) =>
     resolve: async (_root, args, context) => {
       const { prisma, viewer } = context;
       takeRateToken(context, 'diffMapping');
-      const tenantId = viewer.tenantId!;
+      const tenantId = viewer.tenantId;
       if (args.yaml != null) checkMappingSize(args.yaml, 'yaml');
       if (args.to != null && args.yaml != null)
         throw new InvalidInputError('Give either `to` (a version) or `yaml` (a draft), not both.', 'yaml');
@@ -304,11 +300,12 @@ const MappingCheckType = builder.simpleObject('MappingCheck', {
 });
 
 builder.queryField('checkMappingAgainstOrg', (t) =>
-  t.field({
+  t.withAuth({ tenant: true }).field({
     type: MappingCheckType,
     description:
       "Runs the mapping's checks against the connected org's own objects (their describe results): fields removed " +
       'or renamed in the org, read-only fields, picklist values, required fields. Reads only.',
+    // Both choices are tenant-bound scopes, narrower than withAuth's, which types the context.
     authScopes: (_root, args) => (args.yaml != null ? { admin: true } : { agent: true }),
     errors: { types: [ConnectionUnavailableError, InvalidInputError] },
     args: {
@@ -317,7 +314,7 @@ builder.queryField('checkMappingAgainstOrg', (t) =>
     resolve: async (_root, args, context) => {
       const { prisma, viewer, services } = context;
       takeRateToken(context, 'checkMappingAgainstOrg');
-      const tenantId = viewer.tenantId!;
+      const tenantId = viewer.tenantId;
       if (args.yaml != null) checkMappingSize(args.yaml, 'yaml');
       const active = args.yaml == null ? (await activeMapping(prisma, tenantId)).version : undefined;
       const text = args.yaml ?? active!.yaml;

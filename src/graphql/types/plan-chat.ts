@@ -8,7 +8,7 @@ import { cloudcxTenantId } from '../../sync/cloudcx-tenant-id.ts';
 import { activeMapping, MappingInvalidError } from '../../sync/mapping-versions.ts';
 import { normalizeVisitorKey } from '../../sync/visitor-key.ts';
 import { builder } from '../builder.ts';
-import type { Context } from '../context.ts';
+import type { TenantContext } from '../context.ts';
 import { InvalidInputError } from '../errors.ts';
 import { takeRateToken } from '../rate-limits.ts';
 import { checkMappingSize, MAPPING_FILE } from './mapping.ts';
@@ -85,12 +85,13 @@ const ChatPlanType = builder.objectRef<ChatPlan>('ChatPlan').implement({
 });
 
 builder.queryField('planChat', (t) =>
-  t.field({
+  t.withAuth({ tenant: true }).field({
     type: ChatPlanType,
     description:
       "Dry run: the Salesforce operations a chat event would produce, with the active mapping or a draft. The plan's " +
       'lookups (SOQL) run read-only against the connected org first; nothing is written.',
     // A draft's rules and display fields could read any field of any record: drafts are for admins.
+    // Both choices are tenant-bound scopes, narrower than withAuth's, which types the context.
     authScopes: (_root, args) => (args.mapping != null ? { admin: true } : { agent: true }),
     errors: { types: [MappingInvalidError, InvalidInputError] },
     args: {
@@ -100,7 +101,7 @@ builder.queryField('planChat', (t) =>
     },
     resolve: async (_root, args, context) => {
       takeRateToken(context, 'planChat');
-      const tenantId = context.viewer.tenantId!;
+      const tenantId = context.viewer.tenantId;
       const { compiled, version } = await mappingToPlan(context, args.mapping ?? undefined);
       const event = {
         ...toEvent(tenantId, args.event.chatId, args.event.event, args.event as never),
@@ -134,11 +135,11 @@ function displayOnly(lookup: Lookup, mapping: CompiledMapping, event: CxEvent): 
 }
 
 async function mappingToPlan(
-  { prisma, viewer }: Context,
+  { prisma, viewer }: TenantContext,
   draft: string | undefined,
 ): Promise<{ compiled: CompiledMapping; version: number | null }> {
   if (draft === undefined) {
-    const active = await activeMapping(prisma, viewer.tenantId!);
+    const active = await activeMapping(prisma, viewer.tenantId);
     return { compiled: active.compiled, version: active.version.version };
   }
   checkMappingSize(draft, 'mapping');
@@ -149,10 +150,10 @@ async function mappingToPlan(
 
 /** What the ledger already knows for this chat and its visitor, as the sync would plan with it. */
 async function knownFor(
-  { prisma, viewer }: Context,
+  { prisma, viewer }: TenantContext,
   event: CxEvent,
 ): Promise<NonNullable<LookupResults['known']>> {
-  const tenantId = viewer.tenantId!;
+  const tenantId = viewer.tenantId;
   const record = await prisma.syncRecord.findFirst({
     where: { tenantId, sourceKind: 'CHAT', sourceId: event.id },
     include: { objects: true },
@@ -176,14 +177,14 @@ async function knownFor(
 }
 
 async function runLookups(
-  { services, viewer }: Context,
+  { services, viewer }: TenantContext,
   requests: ReturnType<typeof lookupsFor>,
   known: LookupResults['known'],
 ): Promise<{ lookups: Lookup[]; results: LookupResults; connected: boolean }> {
   const notRun = (): Lookup[] => requests.map((r) => ({ ...r, records: null, error: null }));
   let session: Awaited<ReturnType<typeof services.connections.forTenant>>;
   try {
-    session = await services.connections.forTenant(viewer.tenantId!);
+    session = await services.connections.forTenant(viewer.tenantId);
   } catch (error) {
     if (!(error instanceof ConnectionUnavailableError)) throw error;
     return {

@@ -181,19 +181,18 @@ export function toEvent(
 }
 
 builder.mutationField('recordChat', (t) =>
-  t.prismaField({
+  t.withAuth({ integration: true }).prismaField({
     type: 'SyncRecord',
     description:
       "Records a web chat event. Answers at once with the chat's sync record (or after waitSeconds at most).",
     // Recording is INTEGRATION's (and ADMIN's), as README's role table says; agents act on recorded chats.
-    authScopes: { integration: true },
     errors: { types: [InvalidInputError] },
     args: { input: t.arg({ type: RecordChatInput, required: true }) },
     resolve: async (query, _root, { input }, { prisma, viewer, services }) => {
-      const event = toEvent(viewer.tenantId!, input.chatId, input.event, input as never);
+      const event = toEvent(viewer.tenantId, input.chatId, input.event, input as never);
       checkEventInput(event, input.waitSeconds);
       const { record } = await ingestWithinLimits(services, {
-        tenantId: viewer.tenantId!,
+        tenantId: viewer.tenantId,
         sourceKind: 'CHAT',
         event,
         eventId: input.eventId,
@@ -205,19 +204,18 @@ builder.mutationField('recordChat', (t) =>
 );
 
 builder.mutationField('recordConversation', (t) =>
-  t.prismaField({
+  t.withAuth({ integration: true }).prismaField({
     type: 'SyncRecord',
     description:
       'Records an inbox conversation event. Answers at once with its sync record (or after waitSeconds at most).',
     // Recording is INTEGRATION's (and ADMIN's), as README's role table says; agents act on recorded chats.
-    authScopes: { integration: true },
     errors: { types: [InvalidInputError] },
     args: { input: t.arg({ type: RecordConversationInput, required: true }) },
     resolve: async (query, _root, { input }, { prisma, viewer, services }) => {
-      const event = toEvent(viewer.tenantId!, input.conversationId, input.event, input as never);
+      const event = toEvent(viewer.tenantId, input.conversationId, input.event, input as never);
       checkEventInput(event, input.waitSeconds);
       const { record } = await ingestWithinLimits(services, {
-        tenantId: viewer.tenantId!,
+        tenantId: viewer.tenantId,
         sourceKind: 'CONVERSATION',
         event,
         eventId: input.eventId,

@@ -161,11 +161,10 @@ const SettingsType = builder.objectRef<Settings>('SalesforceSettings').implement
 });
 
 builder.queryField('salesforceSettings', (t) =>
-  t.field({
+  t.withAuth({ agent: true }).field({
     type: SettingsType,
-    authScopes: { agent: true },
     resolve: async (_root, _args, { prisma, viewer }) => {
-      const { version } = await activeMapping(prisma, viewer.tenantId!);
+      const { version } = await activeMapping(prisma, viewer.tenantId);
       return { ...readSettings(version.yaml), mappingVersion: version.version };
     },
   }),
@@ -247,16 +246,15 @@ function setupDefaults(): SetupDefaults {
 }
 
 builder.mutationField('updateSalesforceSettings', (t) =>
-  t.field({
+  t.withAuth({ admin: true }).field({
     type: UpdateSalesforceSettingsPayload,
     description:
       'Saves the settings screens: edits the active mapping and publishes it as a new version. A section switched to ' +
       'Lead + Task or Contact + Case gets the default field maps and rules of that setup when the mapping has none.',
-    authScopes: { admin: true },
     errors: { types: [MappingInvalidError, InvalidInputError] },
     args: { input: t.arg({ type: UpdateSalesforceSettingsInput, required: true }) },
     resolve: async (_root, { input }, context) => {
-      const { version } = await activeMapping(context.prisma, context.viewer.tenantId!);
+      const { version } = await activeMapping(context.prisma, context.viewer.tenantId);
       const { text, changes } = applySettings(
         version.yaml,
         {

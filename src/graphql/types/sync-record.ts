@@ -133,21 +133,19 @@ export const SyncRecordType = builder.prismaNode('SyncRecord', {
 void SalesforceObjectType;
 
 builder.queryField('syncRecord', (t) =>
-  t.prismaField({
+  t.withAuth({ tenant: true }).prismaField({
     type: 'SyncRecord',
     nullable: true,
-    authScopes: { tenant: true },
     args: { id: t.arg.globalID({ required: true, for: [SyncRecordType] }) },
     resolve: (query, _root, { id }, { prisma, viewer }) =>
-      prisma.syncRecord.findFirst({ ...query, where: { id: id.id, tenantId: viewer.tenantId! } }),
+      prisma.syncRecord.findFirst({ ...query, where: { id: id.id, tenantId: viewer.tenantId } }),
   }),
 );
 
 builder.queryField('syncRecords', (t) =>
-  t.prismaConnection({
+  t.withAuth({ tenant: true }).prismaConnection({
     type: 'SyncRecord',
     cursor: 'id',
-    authScopes: { tenant: true },
     description: "The tenant's sync records, newest first.",
     args: {
       status: t.arg({ type: [SyncStatusEnum], required: false }),
@@ -160,7 +158,7 @@ builder.queryField('syncRecords', (t) =>
       prisma.syncRecord.findMany({
         ...query,
         where: {
-          tenantId: viewer.tenantId!,
+          tenantId: viewer.tenantId,
           status: args.status ? { in: args.status } : undefined,
           sourceKind: args.sourceKind ?? undefined,
           sourceId: args.sourceId ?? undefined,
@@ -172,16 +170,15 @@ builder.queryField('syncRecords', (t) =>
 );
 
 builder.mutationField('retrySync', (t) =>
-  t.prismaField({
+  t.withAuth({ agent: true }).prismaField({
     type: 'SyncRecord',
     description: 'Queues a dead-lettered (or any unfinished) sync again, with a fresh count of attempts.',
     // Retries are an agent's action on a chat (README's role table); integration keys record and read.
-    authScopes: { agent: true },
     errors: { types: [NotFoundError] },
     args: { id: t.arg.globalID({ required: true, for: [SyncRecordType] }) },
     resolve: async (query, _root, { id }, { prisma, viewer, services }) => {
       const record = await prisma.syncRecord.findFirst({
-        where: { id: id.id, tenantId: viewer.tenantId! },
+        where: { id: id.id, tenantId: viewer.tenantId },
       });
       if (!record) throw new NotFoundError('sync record', id.id);
       await services.sync.retry(record.id);
@@ -193,12 +190,11 @@ builder.mutationField('retrySync', (t) =>
 const SALESFORCE_ID = /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/;
 
 builder.mutationField('resolveSalesforceMatch', (t) =>
-  t.prismaField({
+  t.withAuth({ agent: true }).prismaField({
     type: 'SyncRecord',
     description:
       'Picks the record a visitor is, for a sync waiting in NEEDS_REVIEW. The choice is remembered for the visitor ' +
       '(their next chats use it without asking) and the sync continues.',
-    authScopes: { agent: true },
     errors: { types: [NotFoundError, InvalidInputError] },
     args: {
       syncRecordId: t.arg.globalID({ required: true, for: [SyncRecordType] }),
@@ -207,7 +203,7 @@ builder.mutationField('resolveSalesforceMatch', (t) =>
     },
     resolve: async (query, _root, args, { prisma, viewer, services }) => {
       const record = await prisma.syncRecord.findFirst({
-        where: { id: args.syncRecordId.id, tenantId: viewer.tenantId! },
+        where: { id: args.syncRecordId.id, tenantId: viewer.tenantId },
       });
       if (!record) throw new NotFoundError('sync record', args.syncRecordId.id);
       if (record.status !== 'NEEDS_REVIEW')
