@@ -17,6 +17,7 @@ import { enqueueOptions, SYNC_QUEUE, type SyncJob, startQueue } from './queue.ts
 import {
   BUDGET_WAIT_CODE,
   backoffSeconds,
+  claimRecords,
   DEFAULT_TIMING,
   MAPPING_INVALID_CODE,
   SETTLED_STATUSES,
@@ -308,13 +309,13 @@ export class SyncService {
         .map((r) => r.visitorKey ?? r.id),
     );
     const free = records.filter((r) => !held.has(r.visitorKey ?? r.id));
-    await transition(
+    // Only what this UPDATE changed: another instance may have claimed some of them since they were loaded.
+    const claimed = await claimRecords(
       this.workerPrisma,
       free.map((r) => r.id),
-      { type: 'claim' },
       this.timing,
     );
-    return free;
+    return free.filter((r) => claimed.has(r.id));
   }
 
   /** Chats that only wait for the API budget, looked at again while it is still spent: they stay PENDING with
