@@ -79,7 +79,7 @@ builder.mutationField('backfillChats', (t) =>
         for (let indexes = queue.shift(); indexes; indexes = queue.shift()) {
           for (const index of indexes) {
             const chat = input.chats[index]!;
-            const event = toEvent(tenantId, chat.chatId, chat.event, chat as never);
+            const event = toEvent(tenantId, chat.chatId, chat.event, chat);
             try {
               checkEventInput(event);
               const { record, duplicate, job } = await ingestWithinLimits(services, {

@@ -1,13 +1,12 @@
 // The tenant's mapping as the API shows it: the active version and its history, publishing (problems as data),
 // diffs, rollback, and checking a mapping against the connected org's describe results.
 import type { ObjectRef } from '@pothos/core';
-import type { Connection } from 'jsforce';
-import { parse } from 'yaml';
 import type { MappingVersion } from '../../generated/prisma/client.ts';
 import { contentHash } from '../../mapping/compile.ts';
 import { unifiedDiff } from '../../mapping/diff.ts';
-import { type DescribeResult, type Diagnostic, fromDescribe, loadMapping } from '../../mapping/index.ts';
-import { asConnectionUnavailable, ConnectionUnavailableError } from '../../salesforce/connections.ts';
+import { type Diagnostic, loadMapping } from '../../mapping/index.ts';
+import { checkMappingAgainstOrg, MAPPING_FILE } from '../../mappings/check-against-org.ts';
+import { ConnectionUnavailableError } from '../../salesforce/connections.ts';
 import {
   activeMapping,
   MappingInvalidError,
@@ -19,8 +18,7 @@ import type { TenantContext } from '../context.ts';
 import { ErrorInterface, InvalidInputError, NotFoundError } from '../errors.ts';
 import { takeRateToken } from '../rate-limits.ts';
 
-/** Name of the mapping in diagnostics; the API reports positions only. */
-export const MAPPING_FILE = 'mapping.yaml';
+export { MAPPING_FILE };
 /** A mapping is a few KB; this keeps a mistaken upload from being parsed and stored. */
 export const MAX_MAPPING_BYTES = 256 * 1024;
 
@@ -314,72 +312,13 @@ builder.queryField('checkMappingAgainstOrg', (t) =>
     resolve: async (_root, args, context) => {
       const { prisma, viewer, services } = context;
       takeRateToken(context, 'checkMappingAgainstOrg');
-      const tenantId = viewer.tenantId;
       if (args.yaml != null) checkMappingSize(args.yaml, 'yaml');
-      const active = args.yaml == null ? (await activeMapping(prisma, tenantId)).version : undefined;
-      const text = args.yaml ?? active!.yaml;
-      const { conn } = await services.connections.forTenant(tenantId);
-      try {
-        const { diagnostics, objects } = await checkAgainstOrg(conn, text);
-        return {
-          valid: !diagnostics.some((d) => d.severity === 'error'),
-          diagnostics,
-          objects,
-          mappingVersion: active?.version ?? null,
-        };
-      } catch (error) {
-        throw asConnectionUnavailable(error) ?? error;
-      }
+      const check = await checkMappingAgainstOrg(
+        { prisma, connections: services.connections },
+        viewer.tenantId,
+        args.yaml ?? null,
+      );
+      return { ...check, valid: !check.diagnostics.some((d) => d.severity === 'error') };
     },
   }),
 );
-
-const SETUP_OBJECTS: Record<string, readonly string[]> = {
-  sales: ['Lead', 'Task'],
-  support: ['Contact', 'Case'],
-  none: [],
-};
-
-/** Describes the objects the mapping uses (one API call each, in parallel) and checks the mapping against them. */
-async function checkAgainstOrg(
-  conn: Connection,
-  text: string,
-): Promise<{ diagnostics: Diagnostic[]; objects: string[] }> {
-  // biome-ignore lint/suspicious/noExplicitAny: read key by key; anything malformed is reported by loadMapping.
-  let doc: any;
-  try {
-    doc = parse(text);
-  } catch {
-    return { diagnostics: loadMapping(text, MAPPING_FILE).diagnostics, objects: [] };
-  }
-  const keys = (value: unknown) => (value && typeof value === 'object' ? Object.keys(value) : []);
-  const used = new Set<string>([
-    ...keys(doc?.objects),
-    ...keys(doc?.identification),
-    ...keys(doc?.overwrite?.fields),
-    ...keys(doc?.display?.webChat),
-    ...keys(doc?.display?.inbox),
-    ...(SETUP_OBJECTS[doc?.sections?.webChat?.record] ?? []),
-    ...(SETUP_OBJECTS[doc?.sections?.inbox?.record] ?? []),
-  ]);
-  // Only names the schema allows: anything else is reported by the schema check, not sent to Salesforce.
-  const objects = [...used]
-    .filter((name) => ['Lead', 'Contact', 'Account', 'Case', 'Task'].includes(name))
-    .sort();
-  const described = await Promise.all(
-    objects.map((name) =>
-      conn
-        .sobject(name)
-        .describe()
-        .then((result) => result as unknown as DescribeResult)
-        .catch((error: { errorCode?: string }) => {
-          // An object the org does not have: the checks report it as unknown.
-          if (error.errorCode === 'NOT_FOUND') return undefined;
-          throw error;
-        }),
-    ),
-  );
-  const present = described.filter((d): d is DescribeResult => d !== undefined);
-  const { diagnostics } = loadMapping(text, MAPPING_FILE, fromDescribe(present));
-  return { diagnostics, objects: present.map((d) => d.name) };
-}

@@ -273,7 +273,7 @@ builder.mutationField('updateSalesforceSettings', (t) =>
                 countryCode: c.countryCode ?? undefined,
               })),
             })),
-          })) as never,
+          })),
           display: input.display ?? undefined,
         },
         setupDefaults(),

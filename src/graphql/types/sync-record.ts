@@ -1,7 +1,7 @@
 // The ledger as the API shows it: one SyncRecord per chat or conversation, with what it wrote in Salesforce.
 import { SourceKind, SyncStatus } from '../../generated/prisma/enums.ts';
-import type { Ambiguity } from '../../mapping/plan.ts';
 import { recordUrl } from '../../salesforce/record-links.ts';
+import { parseAmbiguity } from '../../sync/stored-json.ts';
 import { builder } from '../builder.ts';
 import { InvalidInputError, NotFoundError } from '../errors.ts';
 
@@ -105,7 +105,7 @@ export const SyncRecordType = builder.prismaNode('SyncRecord', {
         tenant: { select: { connection: { select: { instanceUrl: true } } } },
       },
       resolve: (record) => {
-        const ambiguity = record.candidates as Ambiguity | null;
+        const ambiguity = parseAmbiguity(record.candidates);
         const instanceUrl = record.tenant.connection?.instanceUrl;
         return (ambiguity?.candidates ?? []).map((c) => ({
           object: ambiguity!.object,
@@ -217,7 +217,7 @@ builder.mutationField('resolveSalesforceMatch', (t) =>
           'salesforceId must be a 15- or 18-character Salesforce id.',
           'salesforceId',
         );
-      const ambiguity = record.candidates as Ambiguity | null;
+      const ambiguity = parseAmbiguity(record.candidates);
       if (ambiguity?.candidates.length) {
         if (ambiguity.object !== args.object)
           throw new InvalidInputError(`The candidates are ${ambiguity.object} records.`, 'object');
