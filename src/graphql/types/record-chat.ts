@@ -149,12 +149,7 @@ export type EventInput = {
 
 type KeyValue = { key: string; value: string };
 
-export function toEvent(
-  tenantId: string,
-  id: string,
-  kind: CxEventKind,
-  input: EventInput,
-): CxEvent {
+export function toEvent(tenantId: string, id: string, kind: CxEventKind, input: EventInput): CxEvent {
   const clean = <T extends object>(value: T) =>
     Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined)) as {
       [K in keyof T]: NonNullable<T[K]>;
