@@ -1,9 +1,9 @@
 // Checking a mapping against the connected org: the objects it uses are described there, and the mapping's checks
 // run against those describe results instead of the standard objects. Reads only.
 import { parse } from 'yaml';
+import { asConnectionUnavailable, type SalesforceConnections } from '../connections/tenant-connections.ts';
 import type { Prisma } from '../db/open.ts';
 import { type Diagnostic, fromDescribe, loadMapping } from '../mapping/index.ts';
-import { asConnectionUnavailable, type SalesforceConnections } from '../salesforce/connections.ts';
 import { describeObjects } from '../salesforce/describe.ts';
 import { activeMapping } from '../sync/mapping-versions.ts';
 

@@ -1,11 +1,11 @@
 // The sync engine's front: ingest events, run the workers and the sweeper, wait for outcomes, retry, and resume
 // tenants whose Salesforce connection comes back. Every change of a chat's state goes through state.ts.
 import type PgBoss from 'pg-boss';
+import { ConnectionUnavailableError, type SalesforceConnections } from '../connections/tenant-connections.ts';
 import type { Database, Prisma } from '../db/open.ts';
 import { Prisma as PrismaNamespace, type SyncRecord } from '../generated/prisma/client.ts';
 import type { Logger } from '../log.ts';
 import type { ManualAction } from '../mapping/plan.ts';
-import { ConnectionUnavailableError, type SalesforceConnections } from '../salesforce/connections.ts';
 import { ApiBudget, budgetState, DEFAULT_BUDGET_RECHECK_SECONDS } from './api-budget.ts';
 import { currentUsage } from './budget-wait.ts';
 import { ingestAction, ingestEvent, wakeAll } from './ingest.ts';

@@ -2,7 +2,7 @@
 // request), and what the governor does about it.
 
 import { GraphQLError } from 'graphql';
-import { asConnectionUnavailable, ConnectionUnavailableError } from '../../salesforce/connections.ts';
+import { asConnectionUnavailable, ConnectionUnavailableError } from '../../connections/tenant-connections.ts';
 import {
   BUDGET_STATES,
   BUDGET_WAIT_CODE,

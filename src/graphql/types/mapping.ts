@@ -1,12 +1,12 @@
 // The tenant's mapping as the API shows it: the active version and its history, publishing (problems as data),
 // diffs, rollback, and checking a mapping against the connected org's describe results.
 import type { ObjectRef } from '@pothos/core';
+import { ConnectionUnavailableError } from '../../connections/tenant-connections.ts';
 import type { MappingVersion } from '../../generated/prisma/client.ts';
 import { contentHash } from '../../mapping/compile.ts';
 import { unifiedDiff } from '../../mapping/diff.ts';
 import { type Diagnostic, loadMapping } from '../../mapping/index.ts';
 import { checkMappingAgainstOrg, MAPPING_FILE } from '../../mappings/check-against-org.ts';
-import { ConnectionUnavailableError } from '../../salesforce/connections.ts';
 import {
   activeMapping,
   MappingInvalidError,

@@ -1,8 +1,9 @@
 // A tenant's Salesforce connection: custom configuration, connect (OAuth), status, disconnect. No field returns a
 // secret or a token: the types below are built from ConnectionView, which holds none.
+
+import type { CustomConfigurationView } from '../../connections/connected-apps.ts';
+import type { ConnectionView } from '../../connections/tenant-connections.ts';
 import { ConfigurationKind, ConnectionStatus } from '../../generated/prisma/enums.ts';
-import type { CustomConfigurationView } from '../../salesforce/connected-apps.ts';
-import type { ConnectionView } from '../../salesforce/connections.ts';
 import { ConfigurationMissingError } from '../../salesforce/errors.ts';
 import { builder } from '../builder.ts';
 import { ErrorInterface, InvalidInputError } from '../errors.ts';
@@ -116,14 +117,6 @@ builder.mutationField('saveSalesforceCustomConfiguration', (t) =>
       const tenantId = context.viewer.tenantId;
       const { connections } = context.services;
       await connections.saveCustomConfiguration(tenantId, input, context.viewer.actor).catch(asInvalidInput);
-      await context.prisma.auditEvent.create({
-        data: {
-          tenantId,
-          actor: context.viewer.actor,
-          action: 'salesforce.custom-configuration.saved',
-          details: { clientId: input.clientId.trim() },
-        },
-      });
       return connections.view(tenantId);
     },
   }),
