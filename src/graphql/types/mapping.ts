@@ -1,6 +1,5 @@
 // The tenant's mapping as the API shows it: the active version and its history, publishing (problems as data),
 // diffs, rollback, and checking a mapping against the connected org's describe results.
-import type { ObjectRef } from '@pothos/core';
 import { ConnectionUnavailableError } from '../../connections/tenant-connections.ts';
 import type { MappingVersion } from '../../generated/prisma/client.ts';
 import { contentHash } from '../../mapping/compile.ts';
@@ -17,6 +16,7 @@ import { builder } from '../builder.ts';
 import type { TenantContext } from '../context.ts';
 import { ErrorInterface, InvalidInputError, NotFoundError } from '../errors.ts';
 import { takeRateToken } from '../rate-limits.ts';
+import { MappingVersionType } from './sync-record.ts';
 
 export { MAPPING_FILE };
 /** A mapping is a few KB; this keeps a mistaken upload from being parsed and stored. */
@@ -69,16 +69,6 @@ builder.objectType(ConnectionUnavailableError, {
   isTypeOf: (value) => value instanceof ConnectionUnavailableError,
   fields: (t) => ({ status: t.exposeString('status', { description: 'NOT_CONNECTED or NEEDS_REAUTH.' }) }),
 });
-
-/**
- * `MappingVersion` is declared in sync-record.ts (the version a sync record names); this typed ref reaches it by
- * name from payload types, which are not Prisma fields.
- */
-export const MappingVersionRef = 'MappingVersion' as unknown as ObjectRef<
-  SchemaTypesOf<typeof builder>,
-  MappingVersion
->;
-type SchemaTypesOf<B> = B extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
 
 builder.prismaObjectFields('MappingVersion', (t) => ({
   yaml: t.exposeString('yaml', { description: 'The mapping text, as published.' }),
@@ -133,7 +123,7 @@ builder.queryField('mappingVersion', (t) =>
 
 const PublishMappingPayload = builder.simpleObject('PublishMappingPayload', {
   fields: (t) => ({
-    mappingVersion: t.field({ type: MappingVersionRef, description: 'The active version now.' }),
+    mappingVersion: t.field({ type: MappingVersionType, description: 'The active version now.' }),
     created: t.boolean({
       description: 'False when the YAML is the active version already: nothing new was stored.',
     }),

@@ -11,7 +11,8 @@ import {
 import { activeMapping, DEFAULT_MAPPINGS_DIR, MappingInvalidError } from '../../sync/mapping-versions.ts';
 import { builder } from '../builder.ts';
 import { InvalidInputError } from '../errors.ts';
-import { MappingDiagnosticType, MappingVersionRef, publishAs } from './mapping.ts';
+import { MappingDiagnosticType, publishAs } from './mapping.ts';
+import { MappingVersionType } from './sync-record.ts';
 
 const ModeEnum = builder.enumType('SalesforceMode', {
   values: {
@@ -228,7 +229,7 @@ const UpdateSalesforceSettingsPayload = builder.simpleObject('UpdateSalesforceSe
   fields: (t) => ({
     settings: t.field({ type: SettingsType }),
     mappingVersion: t.field({
-      type: MappingVersionRef,
+      type: MappingVersionType,
       description: 'The version published (the active one if nothing changed).',
     }),
     changes: t.stringList({ description: 'What changed in the mapping, one line each.' }),

@@ -38,7 +38,7 @@ const SalesforceObjectType = builder.prismaObject('SyncObject', {
   }),
 });
 
-builder.prismaObject('MappingVersion', {
+export const MappingVersionType = builder.prismaObject('MappingVersion', {
   fields: (t) => ({
     id: t.exposeID('id'),
     version: t.exposeInt('version'),
