@@ -1,17 +1,11 @@
 // The tenant's mapping as the API shows it: the active version and its history, publishing (problems as data),
 // diffs, rollback, and checking a mapping against the connected org's describe results.
 import { ConnectionUnavailableError } from '../../connections/tenant-connections.ts';
-import type { MappingVersion } from '../../generated/prisma/client.ts';
-import { contentHash } from '../../mapping/compile.ts';
 import { unifiedDiff } from '../../mapping/diff.ts';
 import { type Diagnostic, loadMapping } from '../../mapping/index.ts';
 import { checkMappingAgainstOrg, MAPPING_FILE } from '../../mappings/check-against-org.ts';
-import {
-  activeMapping,
-  MappingInvalidError,
-  publishMapping,
-  rollbackMapping,
-} from '../../sync/mapping-versions.ts';
+import { type Published, publishAs as publish, rollbackTo } from '../../mappings/publish.ts';
+import { activeMapping, MappingInvalidError } from '../../sync/mapping-versions.ts';
 import { builder } from '../builder.ts';
 import type { TenantContext } from '../context.ts';
 import { ErrorInterface, InvalidInputError, NotFoundError } from '../errors.ts';
@@ -19,6 +13,7 @@ import { takeRateToken } from '../rate-limits.ts';
 import { MappingVersionType } from './sync-record.ts';
 
 export { MAPPING_FILE };
+
 /** A mapping is a few KB; this keeps a mistaken upload from being parsed and stored. */
 export const MAX_MAPPING_BYTES = 256 * 1024;
 
@@ -131,39 +126,14 @@ const PublishMappingPayload = builder.simpleObject('PublishMappingPayload', {
   }),
 });
 
-export interface Published {
-  mappingVersion: MappingVersion;
-  created: boolean;
-  warnings: Diagnostic[];
-}
-
-/**
- * Publishes the YAML as the tenant's next version (the active one when the text is identical) and writes the audit
- * line. Throws MappingInvalidError with every problem.
- */
-export async function publishAs(
+/** Publishes the YAML (measured first) as the viewer; see src/mappings/publish.ts. */
+export function publishAs(
   { prisma, viewer, services }: TenantContext,
   yaml: string,
   audit: { action: string; details?: Record<string, unknown> },
 ): Promise<Published> {
-  const tenantId = viewer.tenantId;
   checkMappingSize(yaml, 'yaml');
-  const warnings = loadMapping(yaml, MAPPING_FILE).diagnostics.filter((d) => d.severity === 'warning');
-  const active = await prisma.mappingVersion.findFirst({ where: { tenantId, active: true } });
-  if (active && active.hash === contentHash(yaml) && active.yaml === yaml)
-    return { mappingVersion: active, created: false, warnings };
-  const mappingVersion = await publishMapping(prisma, { tenantId, yaml, author: viewer.actor });
-  await prisma.auditEvent.create({
-    data: {
-      tenantId,
-      actor: viewer.actor,
-      action: audit.action,
-      details: { version: mappingVersion.version, hash: mappingVersion.hash, ...audit.details },
-    },
-  });
-  // Chats that waited for a mapping that compiles go on at once.
-  await services.sync.mappingPublished(tenantId);
-  return { mappingVersion, created: true, warnings };
+  return publish({ prisma, sync: services.sync }, viewer, yaml, audit);
 }
 
 builder.mutationField('publishMapping', (t) =>
@@ -185,34 +155,10 @@ builder.mutationField('rollbackMapping', (t) =>
       'Activates an earlier version by publishing its YAML again as a new version; history is kept.',
     errors: { types: [NotFoundError, MappingInvalidError, InvalidInputError] },
     args: { version: t.arg.int({ required: true }) },
-    resolve: async (_root, { version }, context) => {
-      const { prisma, viewer } = context;
-      const earlier = await prisma.mappingVersion.findUnique({
-        where: { tenantId_version: { tenantId: viewer.tenantId, version } },
-      });
-      if (!earlier) throw new NotFoundError('mapping version', String(version));
-      const active = await prisma.mappingVersion.findFirst({
-        where: { tenantId: viewer.tenantId, active: true },
-      });
-      if (active?.yaml === earlier.yaml) return { mappingVersion: active, created: false, warnings: [] };
-      const mappingVersion = await rollbackMapping(prisma, {
-        tenantId: viewer.tenantId,
-        version,
-        author: viewer.actor,
-      });
-      if (!mappingVersion) throw new NotFoundError('mapping version', String(version));
-      await prisma.auditEvent.create({
-        data: {
-          tenantId: viewer.tenantId,
-          actor: viewer.actor,
-          action: 'mapping.rolled-back',
-          details: { version: mappingVersion.version, from: version },
-        },
-      });
-      const warnings = loadMapping(mappingVersion.yaml, MAPPING_FILE).diagnostics.filter(
-        (d) => d.severity === 'warning',
-      );
-      return { mappingVersion, created: true, warnings };
+    resolve: async (_root, { version }, { prisma, viewer }) => {
+      const published = await rollbackTo({ prisma }, viewer, version);
+      if (!published) throw new NotFoundError('mapping version', String(version));
+      return published;
     },
   }),
 );
