@@ -573,7 +573,9 @@ export class SalesforceConnections extends EventEmitter<ConnectionEvents> {
   }
 }
 
-/** Why a refresh gave up for good; the jsforce call then fails with "Unable to refresh session due to: <this>". */
+/** Why a refresh gave up for good; the jsforce call then fails with "Unable to refresh session due to: <this>".
+ *  jsforce keeps only the message of the refresh's error (lib/session-refresh-delegate.js), with no code or cause,
+ *  so these two sentences are the reason's only carrier. */
 const NOT_CONNECTED_ANY_MORE = 'the tenant is no longer connected to Salesforce';
 const MUST_REAUTHORIZE = 'the Salesforce connection must be re-authorized';
 
