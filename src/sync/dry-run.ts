@@ -40,7 +40,8 @@ export async function dryRun(
   if (session) {
     const [planned] = await planRecords(deps, session, mapping, [record], { dryRun: true });
     // The org turned the session away: plan as if nothing were found, as without a connection.
-    if (!planned!.reads.some((r) => asConnectionUnavailable(r.error))) return { planned: planned!, connected: true };
+    if (!planned!.reads.some((r) => asConnectionUnavailable(r.error)))
+      return { planned: planned!, connected: true };
   }
   const [planned] = await planRecords(deps, null, mapping, [record], { dryRun: true });
   return { planned: planned!, connected: false };

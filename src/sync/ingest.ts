@@ -142,7 +142,11 @@ export async function wakeAll(deps: IngestDeps, jobs: SyncJob[]): Promise<void> 
   if (unique.size === 0) return;
   try {
     await deps.boss.insert(
-      [...unique.values()].map((job) => ({ name: SYNC_QUEUE, data: job, singletonKey: enqueueOptions(job).singletonKey })),
+      [...unique.values()].map((job) => ({
+        name: SYNC_QUEUE,
+        data: job,
+        singletonKey: enqueueOptions(job).singletonKey,
+      })),
       deps.sql ? { db: deps.sql } : {},
     );
   } catch (error) {

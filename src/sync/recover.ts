@@ -72,7 +72,8 @@ export async function recoverLostWrites<T extends Planned>(
         { field: 'Subject', op: '=', value: subject },
         { field: 'CreatedDate', op: '>=', value: since },
       ];
-      if (typeof parent === 'string') where.push({ field: PARENT_FIELD[step.object]!, op: '=', value: parent });
+      if (typeof parent === 'string')
+        where.push({ field: PARENT_FIELD[step.object]!, op: '=', value: parent });
       // Several chats of one visitor share Subject and parent: the Description tells whose a candidate is.
       const fields = ['Id', 'Description', ...new Set(LINKS[step.object]!.map((l) => l.field))];
       const read = { object: step.object, fields, where, orderBy: CREATED, limit: 10 };
@@ -87,17 +88,13 @@ export async function recoverLostWrites<T extends Planned>(
     if (!row || step.op !== 'create') continue;
     const id = row.Id!;
     taken.add(id);
-    await save(
-      prisma,
-      item.record,
-      { role: step.ref, sobjectType: step.object, salesforceId: id },
-      null,
-    );
+    await save(prisma, item.record, { role: step.ref, sobjectType: step.object, salesforceId: id }, null);
     item.lookups.known = { ...item.lookups.known, [step.object === 'Task' ? 'taskId' : 'caseId']: id };
     await adoptParents(prisma, save, item, step, row);
     adopted.add(item);
   }
-  for (const item of await adoptLostVisitors(prisma, loader, save, uncertain, adopted, taken)) adopted.add(item);
+  for (const item of await adoptLostVisitors(prisma, loader, save, uncertain, adopted, taken))
+    adopted.add(item);
   return planned.map((item) =>
     adopted.has(item)
       ? { ...item, plan: planEvent(mapping.compiled, item.event, item.lookups, { action: item.action }) }
@@ -159,12 +156,7 @@ async function adoptLostVisitors<T extends Planned>(
     const id = (await unowned(prisma, item.record.tenantId, await rows, taken))[0]?.Id;
     if (!id || step.op !== 'create') continue;
     taken.add(id);
-    await save(
-      prisma,
-      item.record,
-      { role: step.ref, sobjectType: step.object, salesforceId: id },
-      null,
-    );
+    await save(prisma, item.record, { role: step.ref, sobjectType: step.object, salesforceId: id }, null);
     const known = KNOWN_OF[step.object]!;
     item.lookups.known = { ...item.lookups.known, [known]: id };
     found.push(item);
@@ -216,12 +208,7 @@ async function adoptParents(
     if (value === null || typeof value !== 'object' || typeof id !== 'string') continue;
     const parent = creates.get(value.ref);
     if (!parent || KNOWN_OF[parent.object] !== link.known) continue;
-    await save(
-      prisma,
-      item.record,
-      { role: parent.ref, sobjectType: parent.object, salesforceId: id },
-      null,
-    );
+    await save(prisma, item.record, { role: parent.ref, sobjectType: parent.object, salesforceId: id }, null);
     item.lookups.known = { ...item.lookups.known, [link.known]: id };
   }
 }

@@ -110,7 +110,12 @@ builder.queryField('planChat', (t) =>
       const { compiled, version } = await mappingToPlan(context, args.mapping ?? undefined);
       const event = args.event
         ? toEvent(tenantId, args.event.chatId, args.event.event, args.event as never)
-        : toEvent(tenantId, args.conversation!.conversationId, args.conversation!.event, args.conversation as never);
+        : toEvent(
+            tenantId,
+            args.conversation!.conversationId,
+            args.conversation!.event,
+            args.conversation as never,
+          );
       checkEventInput(event);
       const { planned, connected } = await dryRun(
         {
@@ -138,7 +143,9 @@ builder.queryField('planChat', (t) =>
         }),
       );
       const shown =
-        context.viewer.role === 'ADMIN' ? lookups : lookups.map((l) => displayOnly(l, compiled, planned.event));
+        context.viewer.role === 'ADMIN'
+          ? lookups
+          : lookups.map((l) => displayOnly(l, compiled, planned.event));
       return { plan: planned.plan, lookups: shown, connected, mappingVersion: version };
     },
   }),
@@ -172,4 +179,3 @@ async function mappingToPlan(
   if (!mapping) throw new MappingInvalidError(diagnostics.filter((d) => d.severity === 'error'));
   return { compiled: mapping, version: null };
 }
-

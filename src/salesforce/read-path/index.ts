@@ -7,8 +7,8 @@ import type { SalesforceRead } from '../../mapping/read.ts';
 import { alone, type Batch, MAX_STRING_LITERAL, type Member, mergeReads, type Row } from './merge.ts';
 import { sendReads } from './send.ts';
 
-export { renderRead } from './render.ts';
 export type { Row as SalesforceRecord } from './merge.ts';
+export { renderRead } from './render.ts';
 
 export type ReadLoader = DataLoader<SalesforceRead, Row[], string>;
 

@@ -58,7 +58,10 @@ export function alone(members: readonly Member[]): Batch[] {
         ? renderSearch({ digits: [member.read.phone.digits], returning: [query] })
         : renderQuery(query),
       members: [member],
-      route: ({ records }) => ({ rows: new Map([[member.index, records.slice(0, member.read.limit)]]), full: [] }),
+      route: ({ records }) => ({
+        rows: new Map([[member.index, records.slice(0, member.read.limit)]]),
+        full: [],
+      }),
     };
   });
 }
@@ -122,7 +125,12 @@ function groupOf(members: Member[]): Group {
   const fields = new Set(members.flatMap((m) => m.read.fields));
   for (const c of first.where.filter((_, n) => !shared[n])) fields.add(c.field);
   if (first.phone) fields.add(first.phone.field);
-  return { first, fixed: first.where.filter((_, n) => shared[n]), pieces: [...pieces.values()], fields: [...fields] };
+  return {
+    first,
+    fixed: first.where.filter((_, n) => shared[n]),
+    pieces: [...pieces.values()],
+    fields: [...fields],
+  };
 }
 
 /** Pieces in chunks whose WHERE and rows fit one query page. */
@@ -135,7 +143,7 @@ function chunks(group: Group, maxPieces: number, maxRows: number): Piece[][] {
     const full =
       chars + piece.chars > budget ||
       chunk.length >= maxPieces ||
-      (chunk.length + 1) * group.first.limit > maxRows;
+      mergedLimit(group.first.limit, chunk.length + 1, true) > maxRows;
     if (chunk.length > 0 && full) {
       out.push(chunk);
       chunk = [];
@@ -148,21 +156,24 @@ function chunks(group: Group, maxPieces: number, maxRows: number): Piece[][] {
   return out;
 }
 
-function mergedQuery(group: Group, chunk: Piece[]): MergedQuery {
+/** Rows a merged read asks for: every member's limit, and one more, so that fewer rows prove none is missing. */
+const mergedLimit = (limit: number, pieces: number, merged: boolean) => (merged ? limit * pieces + 1 : limit);
+
+function mergedQuery(group: Group, chunk: Piece[], merged: boolean): MergedQuery {
   const { first } = group;
   return {
     object: first.object,
     fields: group.fields,
     where: { fixed: group.fixed, any: chunk.map((p) => p.conditions) },
     ...(first.orderBy ? { orderBy: first.orderBy } : {}),
-    limit: Math.min(MAX_ROWS_PER_PAGE, first.limit * chunk.length),
+    limit: mergedLimit(first.limit, chunk.length, merged),
   };
 }
 
 function queryBatches(members: Member[]): Batch[] {
   const group = groupOf(members);
   return chunks(group, Number.POSITIVE_INFINITY, MAX_ROWS_PER_PAGE).map((chunk) => {
-    const query = mergedQuery(group, chunk);
+    const query = mergedQuery(group, chunk, chunk.length > 1);
     return {
       kind: 'query',
       text: renderQuery(query),
@@ -176,14 +187,19 @@ function queryBatches(members: Member[]): Batch[] {
   });
 }
 
-/** Chunks of every phone group, packed into searches: up to 50 numbers, 2,000 rows, each object once. */
+/** Chunks of every phone group, packed into searches: up to 50 numbers, 2,000 rows, each object once. A member
+ *  alone in its search keeps its own limit; `rows` counts the merged one (one more), to stay on the safe side. */
 function searchBatches(groups: Member[][]): Batch[] {
-  const searches: Array<{ digits: Set<string>; parts: Array<{ group: Group; chunk: Piece[] }>; rows: number }> = [];
+  const searches: Array<{
+    digits: Set<string>;
+    parts: Array<{ group: Group; chunk: Piece[] }>;
+    rows: number;
+  }> = [];
   for (const members of groups) {
     const group = groupOf(members);
     for (const chunk of chunks(group, MAX_TERMS_PER_SEARCH, MAX_SEARCH_ROWS)) {
       const wanted = new Set(chunk.map((p) => p.digits!));
-      const rows = Math.min(MAX_SEARCH_ROWS, group.first.limit * chunk.length);
+      const rows = mergedLimit(group.first.limit, chunk.length, true);
       const fits = searches.find(
         (s) =>
           s.rows + rows <= MAX_SEARCH_ROWS &&
@@ -198,9 +214,11 @@ function searchBatches(groups: Member[][]): Batch[] {
     }
   }
   return searches.map((s) => {
-    const returning = s.parts.map(({ group, chunk }) => mergedQuery(group, chunk));
-    const search: MergedSearch = { digits: [...s.digits], returning };
     const several = s.digits.size > 1;
+    const returning = s.parts.map(({ group, chunk }) =>
+      mergedQuery(group, chunk, several || chunk.length > 1),
+    );
+    const search: MergedSearch = { digits: [...s.digits], returning };
     return {
       kind: 'search',
       text: renderSearch(search),
@@ -231,8 +249,7 @@ function deal(chunk: Piece[], records: Row[], route: boolean, byPhone: boolean):
             (!byPhone || samePhone(row[piece.members[0]!.read.phone!.field], piece.digits!)),
         )
       : records;
-    for (const member of piece.members)
-      out.set(member.index, mine.slice(0, member.read.limit));
+    for (const member of piece.members) out.set(member.index, mine.slice(0, member.read.limit));
   }
   return out;
 }
@@ -241,10 +258,14 @@ function deal(chunk: Piece[], records: Row[], route: boolean, byPhone: boolean):
 function holds(c: ReadCondition, row: Row): boolean {
   const have = row[c.field];
   if (c.value instanceof Date)
-    return typeof have === 'string' && Date.parse(have.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')) >= c.value.getTime();
+    return (
+      typeof have === 'string' &&
+      Date.parse(have.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')) >= c.value.getTime()
+    );
   if (typeof c.value === 'boolean') return have === c.value;
   if (typeof have !== 'string') return false;
-  if (c.normalize) return normalize(have, c.normalize, c.countryCode) === c.value;
+  if (c.normalize)
+    return normalize(have, c.normalize, c.countryCode) === normalize(c.value, c.normalize, c.countryCode);
   return have.toLowerCase() === c.value.toLowerCase();
 }
 

@@ -31,7 +31,10 @@ export async function sendReads(
   let queries = 0;
   for (const read of reads) {
     const isQuery = read.kind === 'query';
-    if (current.length >= MAX_SUBREQUESTS_PER_COMPOSITE || (isQuery && queries >= MAX_QUERIES_PER_COMPOSITE)) {
+    if (
+      current.length >= MAX_SUBREQUESTS_PER_COMPOSITE ||
+      (isQuery && queries >= MAX_QUERIES_PER_COMPOSITE)
+    ) {
       composites.push(current);
       current = [];
       queries = 0;
@@ -97,7 +100,8 @@ function searchAnswer(rows: Row[]): Answer {
 function stripAttributes(record: Row): Row {
   const { attributes: _attributes, ...rest } = record;
   for (const [key, value] of Object.entries(rest)) {
-    if (value && typeof value === 'object' && 'attributes' in value) rest[key] = stripAttributes(value as Row);
+    if (value && typeof value === 'object' && 'attributes' in value)
+      rest[key] = stripAttributes(value as Row);
   }
   return rest;
 }
