@@ -51,6 +51,7 @@ async function run(conn: Connection, batches: Batch[], results: Array<Row[] | Er
   return full;
 }
 
+/** Equal reads are one (a Date becomes its ISO text). */
 export function readKey(read: SalesforceRead): string {
-  return JSON.stringify(read, (_key, value) => (value instanceof Date ? value.toISOString() : value));
+  return JSON.stringify(read);
 }
