@@ -8,10 +8,11 @@ import { type Database, openDatabase } from './db/open.ts';
 import { useOAuthCallback } from './http/oauth-callback.ts';
 import { useOAuthStart } from './http/oauth-start.ts';
 import { createLogger, type Logger } from './log.ts';
-import { Metrics, useMetrics } from './metrics.ts';
+import { apiCallKind, Metrics, useMetrics } from './metrics.ts';
 import { SalesforceConnections } from './salesforce/connections.ts';
 import type { Services } from './services.ts';
 import { type SyncOptions, SyncService } from './sync/service.ts';
+import { UsageHistory } from './sync/usage-history.ts';
 import { buildYoga } from './yoga.ts';
 
 export interface App {
@@ -38,12 +39,17 @@ export async function createApp(
   if (db.appliedMigrations.length > 0) log.info({ migrations: db.appliedMigrations }, 'database migrated');
   const secrets = loadSecretBox(config, log);
   const metrics = new Metrics(db);
+  const usage = new UsageHistory(db.prisma, log);
   const connections = new SalesforceConnections({
     prisma: db.prisma,
     secrets,
     config,
     log,
-    onApiCall: (tenantId, url) => metrics.countApiCall(tenantId, url),
+    onApiCall: (tenantId, url) => {
+      metrics.countApiCall(tenantId, url);
+      // OAuth calls do not count against the org's daily limit.
+      if (apiCallKind(url) !== 'oauth') usage.countCall(tenantId);
+    },
   });
   const sync = await SyncService.start(
     { db, connections, log },
@@ -55,6 +61,7 @@ export async function createApp(
     secrets,
     connections,
     sync,
+    usage,
   };
   const graphiql: App['graphiql'] = {};
   const yoga = buildYoga({
@@ -79,6 +86,7 @@ export async function createApp(
     graphiql,
     async close() {
       await sync.stop();
+      await usage.stop();
       await db.close();
     },
   };

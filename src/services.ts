@@ -4,6 +4,7 @@ import type { Config } from './config.ts';
 import type { SecretBox } from './crypto.ts';
 import type { SalesforceConnections } from './salesforce/connections.ts';
 import type { SyncService } from './sync/service.ts';
+import type { UsageHistory } from './sync/usage-history.ts';
 
 export interface Services {
   config: Config;
@@ -11,4 +12,6 @@ export interface Services {
   secrets: SecretBox;
   connections: SalesforceConnections;
   sync: SyncService;
+  /** Salesforce calls counted per tenant and day (apiUsageHistory). */
+  usage: UsageHistory;
 }

@@ -5,6 +5,7 @@
 import type { Connection } from 'jsforce';
 import type { Prisma } from '../db/open.ts';
 import type { PlanStep } from '../mapping/plan.ts';
+import { recordDailyUsage } from './usage-history.ts';
 
 /** Share of the daily limit above which low-priority writes wait. */
 export const DEFER_LOW_PRIORITY_AT = 0.8;
@@ -99,6 +100,7 @@ export class ApiBudget {
         where: { tenantId },
         data: { apiUsed: usage.used, apiLimit: usage.limit, apiUsageAt: usage.at },
       });
+      await recordDailyUsage(this.prisma, tenantId, usage);
     }
     return usage;
   }

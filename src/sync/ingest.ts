@@ -48,6 +48,7 @@ export async function ingestEvent(
   const timing = deps.timing ?? DEFAULT_TIMING;
   const dedupeKey = input.eventId ? `id:${input.eventId}` : `sha256:${hashEvent(event)}`;
   const visitorKey = normalizeVisitorKey(event.visitor);
+  const visitor = visitorColumns(event.visitor);
   // Files apart from the event: the event stays small to load; a file is read only to upload it.
   const { stored, files } = splitAttachments(event);
   const payload = JSON.stringify(stored);
@@ -61,10 +62,15 @@ export async function ingestEvent(
   // INSERT … ON CONFLICT for both rows: concurrent first events of one chat find one record, repeats add nothing.
   const rows = await deps.prisma.$queryRaw<Array<{ id: string; visitorKey: string | null; stored: number }>>`
     WITH record AS (
-      INSERT INTO "SyncRecord" ("id", "tenantId", "sourceKind", "sourceId", "visitorKey", "nextAttemptAt", "updatedAt")
-      VALUES (${randomId()}, ${tenantId}, ${sourceKind}::"SourceKind", ${event.id}, ${visitorKey},
-              ${new Date(Date.now() + timing.wakeSeconds * 1000)}, now())
-      ON CONFLICT ("tenantId", "sourceKind", "sourceId") DO UPDATE SET "tenantId" = EXCLUDED."tenantId"
+      INSERT INTO "SyncRecord" ("id", "tenantId", "sourceKind", "sourceId", "visitorKey", "visitorName",
+                                "visitorEmail", "visitorPhone", "nextAttemptAt", "updatedAt")
+      VALUES (${randomId()}, ${tenantId}, ${sourceKind}::"SourceKind", ${event.id}, ${visitorKey}, ${visitor.name},
+              ${visitor.email}, ${visitor.phone}, ${new Date(Date.now() + timing.wakeSeconds * 1000)}, now())
+      -- The latest event names the visitor; what it leaves out keeps the value an earlier one gave.
+      ON CONFLICT ("tenantId", "sourceKind", "sourceId") DO UPDATE SET
+        "visitorName" = coalesce(EXCLUDED."visitorName", "SyncRecord"."visitorName"),
+        "visitorEmail" = coalesce(EXCLUDED."visitorEmail", "SyncRecord"."visitorEmail"),
+        "visitorPhone" = coalesce(EXCLUDED."visitorPhone", "SyncRecord"."visitorPhone")
       RETURNING "id", "visitorKey"
     ), event AS (
       INSERT INTO "SyncEvent" ("id", "syncRecordId", "kind", "dedupeKey", "payload")
@@ -156,6 +162,20 @@ export async function wakeAll(deps: IngestDeps, jobs: SyncJob[]): Promise<void> 
 
 function jobOf(record: { id: string; tenantId: string; visitorKey: string | null }): SyncJob {
   return { tenantId: record.tenantId, key: record.visitorKey ?? `record:${record.id}` };
+}
+
+/** The visitor as the sync log shows them: a name (or first and last name), email and phone, blanks as absent. */
+function visitorColumns(visitor: CxEvent['visitor']): {
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+} {
+  const clean = (value: string | undefined) => value?.trim() || null;
+  return {
+    name: clean(visitor.name) ?? clean([visitor.firstName, visitor.lastName].filter(Boolean).join(' ')),
+    email: clean(visitor.email),
+    phone: clean(visitor.phone),
+  };
 }
 
 function randomId(): string {

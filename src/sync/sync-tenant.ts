@@ -13,6 +13,7 @@ import {
 } from './api-budget.ts';
 import { loadAttachmentData } from './attachments.ts';
 import { currentUsage, heldReason, waitForBudget } from './budget-wait.ts';
+import { keepCarriedOut } from './carried-out.ts';
 import {
   forgetId,
   linkVisitor,
@@ -187,6 +188,11 @@ async function syncRound(
     ];
   }
   const after = await budget.observe(tenantId, session.conn);
+  await keepCarriedOut(
+    prisma,
+    tenantId,
+    toWrite.map(({ record, plan }) => ({ record, plan, outcomes })),
+  );
   for (const item of toWrite) {
     const seen = visitorSeen(item.event, mapping.compiled.version);
     const outcomes_ = outcomes.get(item.record.id) ?? [];

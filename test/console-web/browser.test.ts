@@ -108,13 +108,37 @@ describe('the sync console', { timeout: 60_000 }, () => {
     await expect.poll(() => page.locator('table.log tbody tr[data-source]').count()).toBe(1);
     await page.getByLabel('Section', { exact: true }).selectOption('');
     await expect.poll(() => page.locator('table.log tbody tr[data-source]').count()).toBe(2);
+    // The visitor column, and the log searched by part of the visitor's name, email or phone.
+    expect(await row('console-1').locator('td.visitor').textContent()).toBe(
+      'Visitor console-1one@console.example',
+    );
+    await page.getByLabel('Visitor', { exact: true }).fill('INBOX@console');
+    await expect
+      .poll(() =>
+        page
+          .locator('table.log tbody tr[data-source]')
+          .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-source'))),
+      )
+      .toEqual(['console-inbox-1']);
+    await page.getByLabel('Visitor', { exact: true }).fill('');
+    await expect.poll(() => page.locator('table.log tbody tr[data-source]').count()).toBe(2);
 
     await row('console-1')
       .getByRole('button', { name: /Details/ })
       .click();
     const dialog = page.getByRole('dialog');
     await dialog.getByRole('heading', { name: 'Web chat console-1' }).waitFor();
-    expect(await dialog.getByRole('link', { name: lead.salesforceId }).count()).toBe(1);
+    expect(
+      await dialog.locator('#detail-objects').getByRole('link', { name: lead.salesforceId }).count(),
+    ).toBe(1);
+    // The plan carried out: the Lead created, linked, and the events the chat received.
+    const leadStep = dialog.locator('table.plan tbody tr', { hasText: 'Lead' });
+    expect(await leadStep.getAttribute('data-outcome')).toBe('WRITTEN');
+    expect(await leadStep.getByRole('link', { name: lead.salesforceId }).getAttribute('href')).toBe(lead.url);
+    expect(await dialog.locator('#detail-events tbody tr td:nth-child(2)').allTextContents()).toEqual([
+      'chat.ended',
+    ]);
+    expect(await axeViolations(page)).toEqual([]);
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
   });
@@ -190,9 +214,10 @@ describe('the sync console', { timeout: 60_000 }, () => {
     ]);
     const csv = await readFile((await download.path())!, 'utf8');
     expect(csv.split('\r\n')[0]).toBe(
-      'id,source,section,status,created,synced,attempts,next attempt,error code,error,salesforce records',
+      'id,source,section,status,created,synced,attempts,next attempt,error code,error,salesforce records,visitor,visitor email,visitor phone',
     );
     expect(csv).toContain(',console-dead,Web chat,DEAD,');
+    expect(csv.trim().split('\r\n')[1]).toMatch(/,Visitor console-dead,dead@console\.example,$/);
     expect(csv.trim().split('\r\n')).toHaveLength(2);
 
     await org.sandbox.control.setSettings({ removedFields: [] });
@@ -218,6 +243,24 @@ describe('the sync console', { timeout: 60_000 }, () => {
         .locator('polyline')
         .count(),
     ).toBe(1);
+    // The last 14 days, today last: the share used and the calls per chat, one bar for today.
+    const today = new Date().toISOString().slice(0, 10);
+    await expect
+      .poll(() => page.locator('#history-share').getAttribute('aria-label'))
+      .toMatch(new RegExp(`to ${today}$`));
+    expect(await page.locator('#history-share rect.bar.share').count()).toBe(1);
+    expect(await page.locator('#history-per-chat rect.bar.per-chat').count()).toBe(1);
+    expect(await page.locator('#history-per-chat title').textContent()).toMatch(
+      new RegExp(`^${today}: \\d+\\.\\d calls per chat$`),
+    );
+    const [day, calls, , chats] = await page
+      .locator('#usage-history tbody tr')
+      .first()
+      .locator('th, td')
+      .allTextContents();
+    expect(day).toBe(today);
+    expect(Number(calls!.replace(/,/g, ''))).toBeGreaterThan(0);
+    expect(Number(chats)).toBeGreaterThanOrEqual(5);
   });
 
   it('refuses to publish a mapping with an error, showing the diagnostic with line and column', async () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { toCsv } from '../../src/console-web/client/csv.ts';
 import { errorInWords, relativeTime } from '../../src/console-web/client/format.ts';
 import { can } from '../../src/console-web/client/permissions.ts';
-import { addSample, plotGeometry } from '../../src/console-web/client/plot.ts';
+import { addSample, barGeometry, niceMax, plotGeometry } from '../../src/console-web/client/plot.ts';
 
 describe('CSV export', () => {
   it('quotes separators, quotes and line breaks, and defuses spreadsheet formulas', () => {
@@ -59,6 +59,23 @@ describe('the budget plot', () => {
       { at: 2, share: 0.2 },
     ]);
     expect(addSample(samples, { at: 3, share: 0.3 }, 2).map((s) => s.at)).toEqual([2, 3]);
+  });
+});
+
+describe('the usage history plots', () => {
+  it('draws one bar per day, scaled to the top of the axis, none for a day without a figure', () => {
+    expect(barGeometry([0.5, null, 1, 2], 400, 100, 1)).toEqual([
+      { x: 15, y: 50, width: 70, height: 50 },
+      null,
+      { x: 215, y: 0, width: 70, height: 100 },
+      { x: 315, y: 0, width: 70, height: 100 },
+    ]);
+    // 0.1 % of the limit still shows; nothing used shows nothing.
+    expect(barGeometry([0.001, 0], 200, 100, 1).map((bar) => bar?.height)).toEqual([1, 0]);
+  });
+
+  it('puts the top of the calls-per-chat axis at 1, 2 or 5 times a power of ten', () => {
+    expect([0, 0.4, 1, 3.2, 7, 12, 250].map(niceMax)).toEqual([1, 1, 1, 5, 10, 20, 500]);
   });
 });
 

@@ -9,6 +9,7 @@ import { createTestDatabase } from '../support/postgres.ts';
 const allMigrations = listMigrations().map((m) => m.name);
 const tables = [
   'ApiKey',
+  'ApiUsageDay',
   'AuditEvent',
   'MappingVersion',
   'OAuthState',
@@ -18,6 +19,7 @@ const tables = [
   'SyncEvent',
   'SyncObject',
   'SyncRecord',
+  'SyncWrite',
   'Tenant',
   'VisitorLink',
 ];

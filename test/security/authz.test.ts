@@ -19,6 +19,7 @@ const conversation =
 
 /** Each row: the roles README allows, and a document calling the field (only __typename where possible). */
 const table: Record<string, { allowed: Role[]; query: string; variant?: string }[]> = {
+  'Query.apiUsageHistory': [{ allowed: TENANT, query: '{ apiUsageHistory(days: 2) { date calls } }' }],
   'Query.apiKeys': [{ allowed: ['ADMIN'], query: '{ apiKeys { id } }' }],
   'Query.checkMappingAgainstOrg': [
     { allowed: READERS, query: '{ checkMappingAgainstOrg { __typename } }' },

@@ -32,10 +32,25 @@ const DryRun = graphql(`
   }
 `);
 
+const CarriedOut = graphql(`
+  query DryRunCarriedOut($id: ID!) {
+    syncRecord(id: $id) {
+      carriedOutPlans(last: 1) {
+        steps {
+          ref
+          object
+          operation
+          outcome
+        }
+      }
+    }
+  }
+`);
+
 type Step =
   | { op: 'create'; ref: string; object: string; fields: Record<string, unknown> }
   | { op: 'update'; ref: string; object: string; id: string; fields: Record<string, unknown> }
-  | { op: 'upload'; ref: string };
+  | { op: 'upload'; ref: string; object?: undefined };
 
 let org: ConnectedTenant;
 beforeAll(async () => {
@@ -61,6 +76,16 @@ async function dryRun(input: { event?: RecordChatInput; conversation?: RecordCon
 /** Every planned step happened in the org: created records with exactly the planned values (references resolved
  *  to the records the run made or knew), updated ones carrying the planned values, no other record made. */
 async function expectCarriedOut(steps: Step[], record: SyncRecordView, createdBefore: Set<string>) {
+  // The write the sync kept is the dry run's plan, step by step, each written.
+  const kept = await org.service.client(org.keys.ADMIN).request(CarriedOut, { id: record.id });
+  expect(kept.syncRecord?.carriedOutPlans[0]?.steps).toEqual(
+    steps.map((s) => ({
+      ref: s.ref,
+      object: s.op === 'upload' ? 'ContentVersion' : s.object,
+      operation: s.op.toUpperCase(),
+      outcome: 'WRITTEN',
+    })),
+  );
   const idOf = new Map(record.objects.map((o) => [o.role, o.salesforceId]));
   const created = record.objects.filter((o) => !createdBefore.has(o.salesforceId));
   expect(created.map((o) => o.role).sort()).toEqual(

@@ -28,6 +28,11 @@ export const SyncRowFields = graphql(`
     nextAttemptAt
     lastError
     lastErrorCode
+    visitor {
+      name
+      email
+      phone
+    }
     objects {
       role
       sobjectType
@@ -45,6 +50,7 @@ export const SyncRecordsQuery = graphql(`
     $sourceKind: SourceKind
     $createdAfter: DateTime
     $createdBefore: DateTime
+    $visitor: String
   ) {
     syncRecords(
       first: $first
@@ -53,6 +59,7 @@ export const SyncRecordsQuery = graphql(`
       sourceKind: $sourceKind
       createdAfter: $createdAfter
       createdBefore: $createdBefore
+      visitor: $visitor
     ) {
       edges {
         node {
@@ -83,6 +90,27 @@ export const SyncRecordDetailQuery = graphql(`
         rule
         fields
         url
+      }
+      eventCount
+      events(last: 20) {
+        kind
+        eventId
+        receivedAt
+        appliedAt
+        summary
+      }
+      carriedOutPlans(last: 5) {
+        at
+        steps {
+          ref
+          object
+          operation
+          outcome
+          salesforceId
+          url
+          errorCode
+          message
+        }
       }
     }
   }
@@ -153,6 +181,18 @@ export const ApiUsageQuery = graphql(`
       lowPriorityThreshold
       allThreshold
       updatedAt
+    }
+  }
+`);
+
+export const ApiUsageHistoryQuery = graphql(`
+  query ConsoleApiUsageHistory {
+    apiUsageHistory(days: 14) {
+      date
+      calls
+      share
+      chatsWritten
+      callsPerChat
     }
   }
 `);

@@ -26,3 +26,33 @@ export function addSample(samples: readonly Sample[], sample: Sample, max = 500)
 }
 
 const round = (n: number) => Math.round(n * 10) / 10;
+
+export interface Bar {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** One bar per value (a day), left to right, scaled so `max` fills the height (clamped); a missing value has no bar. */
+export function barGeometry(
+  values: ReadonlyArray<number | null>,
+  width: number,
+  height: number,
+  max: number,
+): Array<Bar | null> {
+  const slot = width / Math.max(values.length, 1);
+  return values.map((value, i) => {
+    if (value === null) return null;
+    // A day with any use shows at least a sliver, so it is told from a day without a figure.
+    const h = value > 0 ? Math.max(1, round((Math.min(value, max) / (max || 1)) * height)) : 0;
+    return { x: round(i * slot + slot * 0.15), y: round(height - h), width: round(slot * 0.7), height: h };
+  });
+}
+
+/** The top of an axis for values up to `value`: 1, 2 or 5 times a power of ten (at least 1). */
+export function niceMax(value: number): number {
+  if (!(value > 1)) return 1;
+  const power = 10 ** Math.floor(Math.log10(value));
+  return ([1, 2, 5, 10].find((step) => step * power >= value) ?? 10) * power;
+}

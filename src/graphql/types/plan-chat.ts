@@ -88,8 +88,10 @@ builder.queryField('planChat', (t) =>
   t.field({
     type: ChatPlanType,
     description:
-      "Dry run: the Salesforce operations a chat event would produce, with the active mapping or a draft. The plan's " +
-      'lookups (SOQL) run read-only against the connected org first; nothing is written.',
+      'Dry run: the Salesforce operations a chat or conversation event would produce, with the active mapping or a ' +
+      "draft, planned as the sync plans it (the event folded into the chat's earlier ones, the records it already " +
+      "wrote). The plan's lookups (SOQL, or SOSL for phones) run read-only against the connected org; nothing is " +
+      'written.',
     // A draft's rules and display fields could read any field of any record: drafts are for admins.
     authScopes: (_root, args) => (args.mapping != null ? { admin: true } : { agent: true }),
     errors: { types: [MappingInvalidError, InvalidInputError] },

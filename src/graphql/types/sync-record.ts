@@ -1,4 +1,5 @@
 // The ledger as the API shows it: one SyncRecord per chat or conversation, with what it wrote in Salesforce.
+import { GraphQLError } from 'graphql';
 import { SourceKind, SyncStatus } from '../../generated/prisma/enums.ts';
 import type { Ambiguity } from '../../mapping/plan.ts';
 import { recordUrl } from '../../salesforce/record-links.ts';
@@ -153,11 +154,21 @@ builder.queryField('syncRecords', (t) =>
       status: t.arg({ type: [SyncStatusEnum], required: false }),
       sourceKind: t.arg({ type: SourceKindEnum, required: false }),
       sourceId: t.arg.string({ required: false }),
+      visitor: t.arg.string({
+        required: false,
+        description: "Part of the visitor's name, email or phone (case-insensitive; at most 200 characters).",
+      }),
       createdAfter: t.arg({ type: 'DateTime', required: false }),
       createdBefore: t.arg({ type: 'DateTime', required: false }),
     },
-    resolve: (query, _root, args, { prisma, viewer }) =>
-      prisma.syncRecord.findMany({
+    resolve: (query, _root, args, { prisma, viewer }) => {
+      const visitor = args.visitor?.trim();
+      if (visitor && visitor.length > 200)
+        throw new GraphQLError('visitor is at most 200 characters.', {
+          extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
+        });
+      const contains = { contains: visitor, mode: 'insensitive' } as const;
+      return prisma.syncRecord.findMany({
         ...query,
         where: {
           tenantId: viewer.tenantId!,
@@ -165,9 +176,13 @@ builder.queryField('syncRecords', (t) =>
           sourceKind: args.sourceKind ?? undefined,
           sourceId: args.sourceId ?? undefined,
           createdAt: { gte: args.createdAfter ?? undefined, lt: args.createdBefore ?? undefined },
+          OR: visitor
+            ? [{ visitorName: contains }, { visitorEmail: contains }, { visitorPhone: contains }]
+            : undefined,
         },
         orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      }),
+      });
+    },
   }),
 );
 

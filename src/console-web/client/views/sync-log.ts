@@ -1,7 +1,13 @@
-// The sync log: chats and conversations with their status, Salesforce records, attempts and errors; filters, a
-// detail dialog, retry of one or all dead-lettered records, CSV export. Polled: the table redraws only on change.
+// The sync log: chats and conversations with their status, visitor, Salesforce records, attempts and errors;
+// filters (status, section, time, visitor text), a detail dialog (events received, plans carried out), retry of one
+// or all dead-lettered records, CSV export. Polled: the table redraws only on change.
 
-import type { ConsoleSyncRowFragment, SourceKind, SyncStatus } from '../../generated/graphql.ts';
+import type {
+  ConsoleSyncRecordQuery,
+  ConsoleSyncRowFragment,
+  SourceKind,
+  SyncStatus,
+} from '../../generated/graphql.ts';
 import { ApiError, failure } from '../api.ts';
 import { toCsv } from '../csv.ts';
 import { RetrySyncMutation, SyncRecordDetailQuery, SyncRecordsQuery } from '../documents.ts';
@@ -11,6 +17,13 @@ import { can } from '../permissions.ts';
 import type { View, ViewContext } from './view.ts';
 
 const PAGE = 100;
+/** Typing in the visitor filter asks again once the typing pauses. */
+const TYPING_PAUSE_MS = 300;
+const OUTCOME_WORDS: Record<string, string> = {
+  WRITTEN: 'Written',
+  FAILED: 'Refused',
+  HALTED: 'Not sent (a step it needs failed)',
+};
 const EXPORT_MAX_ROWS = 10_000;
 const WINDOWS: Record<string, number | null> = {
   '1h': 3_600_000,
@@ -36,6 +49,13 @@ export function syncLogView(root: HTMLElement, ctx: ViewContext): View {
     ['7d', 'Last 7 days'],
     ['all', 'Any time'],
   ]);
+  const visitor = h('input', {
+    id: 'filter-visitor',
+    type: 'search',
+    autocomplete: 'off',
+    maxlength: 200,
+    placeholder: 'Name, email or phone',
+  });
   const body = h('tbody');
   const more = h('button', { type: 'button', hidden: true, onclick: () => void load(true) }, 'Load more');
   const summary = h('p', { class: 'muted', 'aria-live': 'polite' });
@@ -52,6 +72,7 @@ export function syncLogView(root: HTMLElement, ctx: ViewContext): View {
       status: status.value ? [status.value as SyncStatus] : null,
       sourceKind: (section.value || null) as SourceKind | null,
       createdAfter: span === null ? null : new Date(Date.now() - span).toISOString(),
+      visitor: visitor.value.trim() || null,
     };
   };
 
@@ -77,7 +98,7 @@ export function syncLogView(root: HTMLElement, ctx: ViewContext): View {
         ? h(
             'tr',
             {},
-            h('td', { colspan: 8, class: 'muted' }, 'No chats or conversations match these filters.'),
+            h('td', { colspan: 9, class: 'muted' }, 'No chats or conversations match these filters.'),
           )
         : rows.map(row),
     );
@@ -101,6 +122,7 @@ export function syncLogView(root: HTMLElement, ctx: ViewContext): View {
         h('br'),
         h('small', {}, sectionName(r.sourceKind)),
       ),
+      h('td', { class: 'visitor' }, visitorCell(r.visitor)),
       h('td', {}, records(r.objects)),
       h('td', { class: 'num' }, r.attempts),
       h(
@@ -207,6 +229,9 @@ export function syncLogView(root: HTMLElement, ctx: ViewContext): View {
         'error code',
         'error',
         'salesforce records',
+        'visitor',
+        'visitor email',
+        'visitor phone',
       ],
       all.map((r) => [
         r.id,
@@ -220,6 +245,9 @@ export function syncLogView(root: HTMLElement, ctx: ViewContext): View {
         r.lastErrorCode,
         r.lastError,
         r.objects.map((o) => `${o.role}:${o.sobjectType}:${o.salesforceId}`).join(' '),
+        r.visitor?.name,
+        r.visitor?.email,
+        r.visitor?.phone,
       ]),
     );
     const link = h('a', {
@@ -258,6 +286,7 @@ export function syncLogView(root: HTMLElement, ctx: ViewContext): View {
             ? `${timestamp(record.nextAttemptAt)} (${relativeTime(record.nextAttemptAt)})`
             : '—',
         ),
+        term('Visitor', visitorLine(record.visitor) || '—'),
         term('Last error', errorInWords(record.lastErrorCode, record.lastError) || '—'),
         term(
           'Mapping',
@@ -266,12 +295,12 @@ export function syncLogView(root: HTMLElement, ctx: ViewContext): View {
             : '—',
         ),
       ),
-      h('h3', {}, 'Carried out in Salesforce'),
+      h('h3', {}, 'Salesforce records'),
       record.objects.length === 0
         ? h('p', { class: 'muted' }, 'Nothing written yet.')
         : h(
             'table',
-            {},
+            { id: 'detail-objects' },
             h(
               'thead',
               {},
@@ -297,6 +326,8 @@ export function syncLogView(root: HTMLElement, ctx: ViewContext): View {
               ),
             ),
           ),
+      plansCarriedOut(record.carriedOutPlans),
+      eventHistory(record.events, record.eventCount),
       record.matchCandidates.length > 0
         ? [
             h('h3', {}, 'Candidates'),
@@ -319,6 +350,11 @@ export function syncLogView(root: HTMLElement, ctx: ViewContext): View {
     void load().catch((error) => announce(errorText(error), 'error'));
   };
   for (const control of [status, section, window]) control.addEventListener('change', onFilter);
+  let typing: ReturnType<typeof setTimeout> | undefined;
+  visitor.addEventListener('input', () => {
+    clearTimeout(typing);
+    typing = setTimeout(onFilter, TYPING_PAUSE_MS);
+  });
 
   replace(
     root,
@@ -334,6 +370,7 @@ export function syncLogView(root: HTMLElement, ctx: ViewContext): View {
       field('Status', status),
       field('Section', section),
       field('Time', window),
+      field('Visitor', visitor),
       h('button', { type: 'button', onclick: () => void exportCsv() }, 'Export CSV'),
       mayRetry
         ? h('button', { type: 'button', onclick: () => void retryAllDead() }, 'Retry all dead-lettered')
@@ -357,6 +394,7 @@ export function syncLogView(root: HTMLElement, ctx: ViewContext): View {
               'Status',
               'Recorded (UTC)',
               'Chat or conversation',
+              'Visitor',
               'Salesforce records',
               'Attempts',
               'Next attempt',
@@ -375,6 +413,113 @@ export function syncLogView(root: HTMLElement, ctx: ViewContext): View {
     // Polling reloads the first page; while more pages are shown it waits, so they do not vanish under the reader.
     refresh: () => (pages > 1 ? Promise.resolve() : load()),
   };
+}
+
+type Detail = NonNullable<ConsoleSyncRecordQuery['syncRecord']>;
+
+function visitorLine(v: ConsoleSyncRowFragment['visitor']): string {
+  return v ? [v.name, v.email, v.phone].filter(Boolean).join(', ') : '';
+}
+
+function visitorCell(v: ConsoleSyncRowFragment['visitor']): Node[] | string {
+  if (!v) return '—';
+  const contact = [v.email, v.phone].filter(Boolean).join(' · ');
+  return [
+    document.createTextNode(v.name ?? contact),
+    ...(v.name && contact ? [h('br'), h('small', {}, contact)] : []),
+  ];
+}
+
+/** Each write of the chat to Salesforce, newest first, step by step with what Salesforce answered. */
+function plansCarriedOut(plans: Detail['carriedOutPlans']): Node[] {
+  return [
+    h('h3', {}, 'Plans carried out'),
+    plans.length === 0
+      ? h('p', { class: 'muted' }, 'No plan carried out yet.')
+      : h(
+          'ol',
+          { class: 'plans', reversed: true },
+          plans.map((plan) =>
+            h(
+              'li',
+              {},
+              h('time', { datetime: plan.at }, timestamp(plan.at)),
+              h(
+                'table',
+                { class: 'plan' },
+                h(
+                  'thead',
+                  {},
+                  h(
+                    'tr',
+                    {},
+                    ['Step', 'Operation', 'Object', 'Record', 'Outcome'].map((t) =>
+                      h('th', { scope: 'col' }, t),
+                    ),
+                  ),
+                ),
+                h(
+                  'tbody',
+                  {},
+                  plan.steps.map((step) =>
+                    h(
+                      'tr',
+                      { 'data-outcome': step.outcome },
+                      h('td', {}, step.ref),
+                      h('td', {}, step.operation.toLowerCase()),
+                      h('td', {}, step.object),
+                      h('td', {}, step.salesforceId ? link(step.url, step.salesforceId) : '—'),
+                      h(
+                        'td',
+                        {},
+                        OUTCOME_WORDS[step.outcome] ?? step.outcome,
+                        step.outcome === 'FAILED' ? `: ${errorInWords(step.errorCode, step.message)}` : '',
+                      ),
+                    ),
+                  ),
+                ),
+              ),
+            ),
+          ),
+        ),
+  ];
+}
+
+/** The events received, newest first. */
+function eventHistory(events: Detail['events'], count: number): Node[] {
+  return [
+    h('h3', {}, events.length < count ? `Events (newest ${events.length} of ${count})` : 'Events'),
+    h(
+      'table',
+      { id: 'detail-events' },
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          ['Received (UTC)', 'Event', 'What it carried', 'Event id', 'Applied'].map((t) =>
+            h('th', { scope: 'col' }, t),
+          ),
+        ),
+      ),
+      h(
+        'tbody',
+        {},
+        events.map((e) =>
+          h(
+            'tr',
+            {},
+            h('td', {}, h('time', { datetime: e.receivedAt }, timestamp(e.receivedAt))),
+            h('td', {}, e.kind),
+            h('td', {}, e.summary),
+            h('td', {}, e.eventId ?? '—'),
+            h('td', {}, e.appliedAt ? timestamp(e.appliedAt) : 'not yet'),
+          ),
+        ),
+      ),
+    ),
+  ];
 }
 
 function records(objects: ConsoleSyncRowFragment['objects']): Node {
