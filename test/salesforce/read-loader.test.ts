@@ -61,7 +61,7 @@ describe('the read loader', () => {
     const loader = createReadLoader(conn);
     const rows = await Promise.all(reads.map((read) => loader.load(read)));
     expect((await sb.control.apiCalls()).total).toBe(1);
-    reads.forEach((read, i) => expect(rows[i]!.map((r) => r.Id)).toEqual(expected.get(read)));
+    expect(rows.map((found) => found.map((r) => r.Id))).toEqual(reads.map((read) => expected.get(read)));
   });
 
   it("reads a merged search's visitors alone when one phone fills it, so the other visitor's Lead is found", async () => {
