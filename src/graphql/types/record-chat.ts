@@ -98,7 +98,7 @@ export const RecordChatInput = builder.inputType('RecordChatInput', {
   }),
 });
 
-const RecordConversationInput = builder.inputType('RecordConversationInput', {
+export const RecordConversationInput = builder.inputType('RecordConversationInput', {
   fields: (t) => ({
     conversationId: t.string({ required: true }),
     event: t.field({ type: ConversationEventKind, required: true }),
