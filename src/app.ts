@@ -2,6 +2,7 @@
 // tests build an app per database and call it over HTTP.
 import { createJwtVerifier } from './auth/jwt.ts';
 import type { Config } from './config.ts';
+import { SalesforceConnections } from './connections/tenant-connections.ts';
 import { useConsole } from './console-web/use-console.ts';
 import { loadSecretBox } from './crypto.ts';
 import { type Database, openDatabase } from './db/open.ts';
@@ -9,7 +10,6 @@ import { useOAuthCallback } from './http/oauth-callback.ts';
 import { useOAuthStart } from './http/oauth-start.ts';
 import { createLogger, type Logger } from './log.ts';
 import { apiCallKind, Metrics, useMetrics } from './metrics.ts';
-import { SalesforceConnections } from './salesforce/connections.ts';
 import type { Services } from './services.ts';
 import { DEFAULT_SYNC_CONCURRENCY, type SyncOptions, SyncService } from './sync/service.ts';
 import { UsageHistory } from './sync/usage-history.ts';

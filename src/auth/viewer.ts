@@ -13,6 +13,9 @@ export interface Viewer {
   actor: string;
 }
 
+/** A viewer bound to a tenant: every role but SYSTEM (api-keys.ts and the JWT path guarantee it). */
+export type TenantViewer = Viewer & { tenantId: string };
+
 /** The reasons a credential is refused, each with the message the caller sees. */
 export type AuthFailure =
   | 'MISSING_CREDENTIAL'

@@ -8,6 +8,7 @@ import {
   type ManualAction,
   planEvent,
 } from '../mapping/index.ts';
+import { renderRead } from '../salesforce/read-path/index.ts';
 import { type Command, EXIT, UsageError } from './command.ts';
 import { readCatalog, readJson, readText } from './read.ts';
 import { toCxEvent } from './record-input.ts';
@@ -29,7 +30,7 @@ Options:
   --lookups <file>     answers of the lookups: {"records": {"<key>": [rows]}, "ownerUserId": "005...",
                        "connectingUserId": "005...", "known": {"leadId": ...}}; default: nothing found
   --action <action>    a manual action from the agent console: ${ACTIONS.join(', ')}
-  --queries            print the lookups (SOQL queries with their keys) instead of the plan
+  --queries            print the lookups (structured reads, their SOQL/SOSL and keys) instead of the plan
   --describe <file>    check the mapping against an org's describe results (JSON array)
 
 Exit status: 0 plan printed, 1 the mapping is invalid, 2 usage error.
@@ -62,7 +63,7 @@ Exit status: 0 plan printed, 1 the mapping is invalid, 2 usage error.
     const lookups = (values.lookups ? await readJson(io, values.lookups) : {}) as Partial<LookupResults>;
     const results: LookupResults = { records: {}, connectingUserId: '(connecting user)', ...lookups };
     const output = values.queries
-      ? lookupsFor(mapping, event, results.known)
+      ? lookupsFor(mapping, event, results.known).map((l) => ({ ...l, soql: renderRead(l.read) }))
       : planEvent(mapping, event, results, action ? { action } : {});
     io.stdout(`${JSON.stringify(output, null, 2)}\n`);
     return EXIT.ok;

@@ -2,26 +2,26 @@
 // mapping shows in that section, the rule that found it and a link to open it. Every agent's console asks for every
 // chat at once, so an ask goes
 //   answer cache (30 s) -> the tenant's DataLoader, collecting a burst of asks (quiet-window.ts)
-//   -> coalesced reads (one query per rule for many visitors, by Id for visitors CloudCX recorded before)
-//   -> composites of five queries (read-visitors.ts) -> identify() per visitor, as the sync does.
+//   -> the sync's lookups (by Id for visitors CloudCX recorded before) through the one read path, merged into few
+//      queries and phone searches, composites (read-visitors.ts) -> identify() per visitor, as the sync does.
 import DataLoader from 'dataloader';
+import {
+  asConnectionUnavailable,
+  ConnectionUnavailableError,
+  type SalesforceConnections,
+} from '../connections/tenant-connections.ts';
 import type { Prisma } from '../db/open.ts';
 import type { CompiledMapping, IdentifiedObject } from '../mapping/compile.ts';
 import type { CxEvent, Section } from '../mapping/event.ts';
 import { identify } from '../mapping/identify.ts';
 import { identifyObjects, type LookupResults } from '../mapping/lookups.ts';
 import { buildContext } from '../mapping/sources.ts';
-import {
-  asConnectionUnavailable,
-  ConnectionUnavailableError,
-  type SalesforceConnections,
-} from '../salesforce/connections.ts';
 import type { Services } from '../services.ts';
 import { type ActiveMapping, activeMapping } from '../sync/mapping-versions.ts';
 import { normalizeVisitorKey } from '../sync/visitor-key.ts';
 import { AnswerCache } from './answer-cache.ts';
 import { type QuietWindow, quietWindow } from './quiet-window.ts';
-import { type KnownIds, readVisitors } from './read-visitors.ts';
+import { type KnownIds, knownFields, readVisitors } from './read-visitors.ts';
 
 /** How long an answer is served again: a console's refresh, or another agent on the same visitor, costs nothing. */
 export const ANSWER_TTL_MS = 30_000;
@@ -144,13 +144,7 @@ export class CustomerView {
       const contexts = events.map(buildContext);
       const found = await readVisitors(
         session.conn,
-        asks.map((ask, i) => ({
-          mapping: ask.mapping,
-          section: ask.section,
-          context: contexts[i]!,
-          objects: identifyObjects(ask.mapping, events[i]!),
-          known: known[i]!,
-        })),
+        asks.map((ask, i) => ({ mapping: ask.mapping, event: events[i]!, known: known[i]! })),
       );
       return asks.map((ask, i) => {
         const result = found[i]!;
@@ -232,14 +226,6 @@ function cleanVisitor(visitor: Visitor): Visitor {
     if (value) clean[field] = value;
   }
   return clean;
-}
-
-function knownFields(known: KnownIds): NonNullable<LookupResults['known']> {
-  return {
-    ...(known.Lead ? { leadId: known.Lead } : {}),
-    ...(known.Contact ? { contactId: known.Contact } : {}),
-    ...(known.Account ? { accountId: known.Account } : {}),
-  };
 }
 
 function display(value: unknown): string | null {

@@ -1,24 +1,19 @@
-// Reads what many visitors' identification needs in as few API calls as possible: one round of coalesced reads, and
-// a second only when a known record is gone (then its visitor is identified by the rules) or a coalesced read came
-// back full (then each of its visitors is read alone, with the sync's own limit).
+// Reads what many visitors' identification needs through the sync's read path (lookupsFor, then the read loader):
+// one round for every visitor, merged into few queries and phone searches, and a second only when a known record is
+// gone (then its visitor is identified by the rules).
 import type { Connection } from 'jsforce';
 import type { CompiledMapping, IdentifiedObject } from '../mapping/compile.ts';
-import type { Section } from '../mapping/event.ts';
-import { identifyKey } from '../mapping/lookups.ts';
-import type { SourceContext } from '../mapping/sources.ts';
-import type { SalesforceRecord } from '../salesforce/query-loader.ts';
-import { type CoalescedRead, coalesceReads, type Want } from './coalesce-reads.ts';
-import { runQueries } from './composite-queries.ts';
+import type { CxEvent } from '../mapping/event.ts';
+import { type LookupRequest, type LookupResults, lookupsFor } from '../mapping/lookups.ts';
+import { createReadLoader, type SalesforceRecord } from '../salesforce/read-path/index.ts';
 
 /** The Lead, Contact and Account ids CloudCX recorded a visitor to. */
 export type KnownIds = Partial<Record<IdentifiedObject, string>>;
 
 export interface VisitorToRead {
   mapping: CompiledMapping;
-  section: Section;
-  context: SourceContext;
-  /** The objects the section identifies. */
-  objects: readonly IdentifiedObject[];
+  /** The event identification sees (the console's: visitor and section). */
+  event: CxEvent;
   known: KnownIds;
 }
 
@@ -29,77 +24,45 @@ export interface VisitorRows {
   known: KnownIds;
 }
 
-/** Each visitor's rows, or the error Salesforce answered for a query it needed. */
+/** Each visitor's rows, or the error Salesforce answered for a read it needed. */
 export async function readVisitors(
   conn: Connection,
   visitors: readonly VisitorToRead[],
 ): Promise<Array<VisitorRows | Error>> {
-  const found: Array<VisitorRows | Error> = visitors.map((v) => ({ records: {}, known: { ...v.known } }));
-  const ruleWants = (asker: number, object: IdentifiedObject): Want[] => {
-    const { mapping, section, context } = visitors[asker]!;
-    return (mapping.identification[object]?.rules ?? []).map((rule) => ({
-      asker,
-      mapping,
-      section,
-      object,
-      by: { rule, context },
-    }));
-  };
-  const first = visitors.flatMap(({ mapping, section, objects, known }, asker) =>
-    objects.flatMap((object): Want[] => {
-      const knownId = known[object];
-      return knownId ? [{ asker, mapping, section, object, by: { knownId } }] : ruleWants(asker, object);
+  // One loader for the whole ask: each round's reads, asked in one tick, travel together.
+  const loader = createReadLoader(conn);
+  const readAll = (requests: LookupRequest[]) =>
+    Promise.all(requests.map(async (request) => ({ request, rows: await loader.load(request.read) })));
+  return Promise.all(
+    visitors.map(async ({ mapping, event, known }): Promise<VisitorRows | Error> => {
+      const found: VisitorRows = { records: {}, known: { ...known } };
+      try {
+        const identifying = (ids: KnownIds) =>
+          lookupsFor(mapping, event, knownFields(ids)).filter((r) => r.purpose === 'identify');
+        const gone: IdentifiedObject[] = [];
+        for (const { request, rows } of await readAll(identifying(known))) {
+          if (request.rule === 'known' && rows.length === 0) {
+            // Deleted or merged in the org since: identify the visitor by the rules instead.
+            delete found.known[request.object as IdentifiedObject];
+            gone.push(request.object as IdentifiedObject);
+          } else found.records[request.key] = rows;
+        }
+        if (gone.length > 0) {
+          const again = identifying(found.known).filter((r) => gone.includes(r.object as IdentifiedObject));
+          for (const { request, rows } of await readAll(again)) found.records[request.key] = rows;
+        }
+        return found;
+      } catch (error) {
+        return error as Error;
+      }
     }),
   );
-  const again: CoalescedRead[] = [];
-  const gone: Want[] = [];
-  const file = (
-    reads: readonly CoalescedRead[],
-    results: Array<SalesforceRecord[] | Error>,
-    last: boolean,
-  ) => {
-    reads.forEach((read, index) => {
-      const rows = results[index]!;
-      if (!last && !(rows instanceof Error) && read.truncated(rows)) {
-        for (const want of read.wants) again.push(...coalesceReads([want]));
-        return;
-      }
-      for (const want of read.wants) {
-        const entry = found[want.asker]!;
-        if (entry instanceof Error) continue;
-        if (rows instanceof Error) {
-          found[want.asker] = rows;
-          continue;
-        }
-        const mine = read.rowsFor(want, rows);
-        if ('knownId' in want.by && mine.length === 0 && !last) {
-          // Deleted or merged in the org since: identify the visitor by the rules instead.
-          delete entry.known[want.object];
-          gone.push(...ruleWants(want.asker, want.object));
-          continue;
-        }
-        entry.records[identifyKey(want.object, read.rule)] = mine;
-      }
-    });
+}
+
+export function knownFields(known: KnownIds): NonNullable<LookupResults['known']> {
+  return {
+    ...(known.Lead ? { leadId: known.Lead } : {}),
+    ...(known.Contact ? { contactId: known.Contact } : {}),
+    ...(known.Account ? { accountId: known.Account } : {}),
   };
-  const round1 = coalesceReads(first);
-  file(
-    round1,
-    await runQueries(
-      conn,
-      round1.map((read) => read.soql),
-    ),
-    false,
-  );
-  const round2 = [...again, ...coalesceReads(gone)];
-  if (round2.length > 0)
-    file(
-      round2,
-      await runQueries(
-        conn,
-        round2.map((read) => read.soql),
-      ),
-      true,
-    );
-  return found;
 }

@@ -20,13 +20,22 @@ const DRIVER_CODES = new Set([
   '08003',
   '08006',
 ]);
+/** The kinds Prisma's driver adapter gives the same failures (error.cause.kind, or the error's own). */
+const ADAPTER_KINDS = new Set([
+  'DatabaseNotReachable',
+  'ConnectionClosed',
+  'SocketTimeout',
+  'TooManyConnections',
+  'TlsConnectionError',
+]);
 const MESSAGES =
-  /timeout exceeded when trying to connect|Connection terminated|connection.*(closed|ended)|Client has encountered a connection error|the database system is (starting up|shutting down)/i;
+  /timeout exceeded when trying to connect|Connection terminated|connection.*(closed|ended)|Client has encountered a connection error|the database system is (starting up|shutting down)|\b(ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT)\b/i;
 
 export function isDatabaseUnavailable(error: unknown): boolean {
   for (let e = error as Record<string, unknown> | undefined, depth = 0; e && depth < 8; depth++) {
     const code = typeof e.code === 'string' ? e.code : undefined;
     if (code && (PRISMA_CODES.has(code) || DRIVER_CODES.has(code))) return true;
+    if (typeof e.kind === 'string' && ADAPTER_KINDS.has(e.kind)) return true;
     const original = (e.originalCode ?? (e.cause as Record<string, unknown> | undefined)?.originalCode) as
       | string
       | undefined;

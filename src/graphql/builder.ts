@@ -8,7 +8,7 @@ import SimpleObjectsPlugin from '@pothos/plugin-simple-objects';
 import { GraphQLError } from 'graphql';
 import type PrismaTypes from '../generated/pothos-types.ts';
 import { getDatamodel } from '../generated/pothos-types.ts';
-import type { Context } from './context.ts';
+import type { Context, TenantContext } from './context.ts';
 import { checkNodeIds, decodeGlobalId } from './global-ids.ts';
 
 export interface AuthScopes {
@@ -28,6 +28,14 @@ export const builder = new SchemaBuilder<{
   Context: Context;
   PrismaTypes: PrismaTypes;
   AuthScopes: AuthScopes;
+  // Each tenant-bound scope admits only a viewer with a tenant (checked below), so a field behind one resolves with
+  // `viewer.tenantId: string` through `t.withAuth(...)`.
+  AuthContexts: {
+    admin: TenantContext;
+    agent: TenantContext;
+    integration: TenantContext;
+    tenant: TenantContext;
+  };
   Scalars: {
     DateTime: { Input: Date; Output: Date };
     JSON: { Input: unknown; Output: unknown };
@@ -37,13 +45,16 @@ export const builder = new SchemaBuilder<{
   plugins: [ScopeAuthPlugin, ErrorsPlugin, PrismaPlugin, RelayPlugin, SimpleObjectsPlugin],
   defaultFieldNullability: false,
   scopeAuth: {
-    authScopes: ({ viewer }) => ({
-      system: viewer.role === 'SYSTEM',
-      admin: viewer.role === 'ADMIN',
-      agent: viewer.role === 'ADMIN' || viewer.role === 'AGENT',
-      integration: viewer.role === 'ADMIN' || viewer.role === 'INTEGRATION',
-      tenant: viewer.tenantId !== null,
-    }),
+    authScopes: ({ viewer }) => {
+      const tenant = viewer.tenantId !== null;
+      return {
+        system: viewer.role === 'SYSTEM',
+        admin: tenant && viewer.role === 'ADMIN',
+        agent: tenant && (viewer.role === 'ADMIN' || viewer.role === 'AGENT'),
+        integration: tenant && (viewer.role === 'ADMIN' || viewer.role === 'INTEGRATION'),
+        tenant,
+      };
+    },
     unauthorizedError: (_parent, context, info) =>
       new GraphQLError(
         `Your ${context.viewer.role} credential may not use "${info.parentType.name}.${info.fieldName}".`,

@@ -1,5 +1,5 @@
 // Everything a resolver may use, built once per request by yoga.ts.
-import type { Viewer } from '../auth/viewer.ts';
+import type { TenantViewer, Viewer } from '../auth/viewer.ts';
 import type { Database, Prisma } from '../db/open.ts';
 import type { Logger } from '../log.ts';
 import type { Services } from '../services.ts';
@@ -12,3 +12,6 @@ export interface Context {
   log: Logger;
   requestId: string;
 }
+
+/** The context of a field behind a tenant-bound scope (see AuthContexts in builder.ts). */
+export type TenantContext = Context & { viewer: TenantViewer };

@@ -3,11 +3,11 @@
 // says what happened, tells `window.opener` (the CloudCX settings page) and, on success, closes.
 import { randomBytes } from 'node:crypto';
 import type { Plugin } from 'graphql-yoga';
+import { nonceCookieName } from '../connections/oauth-state.ts';
+import type { SalesforceConnections } from '../connections/tenant-connections.ts';
 import type { Logger } from '../log.ts';
-import type { SalesforceConnections } from '../salesforce/connections.ts';
 import { type ConnectFailure, SalesforceConnectError } from '../salesforce/errors.ts';
 import { CALLBACK_PATH } from '../salesforce/oauth.ts';
-import { nonceCookieName } from '../salesforce/oauth-state.ts';
 
 /** What the page posts to `window.opener`; nothing secret. */
 export type CallbackMessage =

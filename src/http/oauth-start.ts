@@ -3,11 +3,11 @@
 // page; the callback completes the connection only in a browser that sends that nonce back. A link forwarded to (or
 // copied into) another browser therefore cannot connect the tenant to someone else's org.
 import type { Plugin } from 'graphql-yoga';
+import { nonceCookieName, STATE_TTL_MS } from '../connections/oauth-state.ts';
+import type { SalesforceConnections } from '../connections/tenant-connections.ts';
 import type { Logger } from '../log.ts';
-import type { SalesforceConnections } from '../salesforce/connections.ts';
 import { SalesforceConnectError } from '../salesforce/errors.ts';
 import { CALLBACK_PATH, START_PATH } from '../salesforce/oauth.ts';
-import { nonceCookieName, STATE_TTL_MS } from '../salesforce/oauth-state.ts';
 import { callbackPage } from './oauth-callback.ts';
 
 export function useOAuthStart(options: {

@@ -1,6 +1,6 @@
 // Picks the record an identification rule found, from the rows the executor read.
 import type { CompiledMapping, CompiledRule, IdentifiedObject } from './compile.ts';
-import { identifyKey, type LookupResults, whereClause } from './lookups.ts';
+import { identifyKey, type LookupResults, ruleTerms } from './lookups.ts';
 import { normalize } from './normalize.ts';
 import type { Ambiguity } from './plan.ts';
 import { readSource, type SourceContext } from './sources.ts';
@@ -35,7 +35,7 @@ export function identify(
   if (!ident) return undefined;
   let several: { rule: string; rows: Array<Record<string, unknown>> } | undefined;
   for (const rule of ident.rules) {
-    if (!whereClause(rule, context)) continue;
+    if (!ruleTerms(rule, context)) continue;
     const rows = (lookups.records?.[identifyKey(object, rule.name)] ?? []).filter(
       (r): r is Record<string, unknown> =>
         !!r && typeof r === 'object' && typeof r.Id === 'string' && matches(rule, r, context),
@@ -62,7 +62,7 @@ export function identify(
   return undefined;
 }
 
-/** Re-checks a row against the rule with the normalizers (SOQL = ignores case; phones were matched with LIKE). */
+/** Re-checks a row against the rule with the normalizers (SOQL = ignores case; phones were found by search). */
 function matches(rule: CompiledRule, row: Record<string, unknown>, context: SourceContext): boolean {
   return rule.all.every((c) => {
     const want = readSource(context, c.source);

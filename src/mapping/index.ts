@@ -34,6 +34,7 @@ export type { CloudCXSalesforceMapping } from './generated/mapping.ts';
 export { type LookupRequest, type LookupResults, lookupsFor } from './lookups.ts';
 export type { Ambiguity, DmlPlan, FieldValue, ManualAction, MatchCandidate, PlanStep } from './plan.ts';
 export { planEvent } from './planner.ts';
+export type { ReadCondition, ReadValue, SalesforceRead } from './read.ts';
 export { soqlLike, soqlString } from './soql.ts';
 export { mappingSchema } from './validate.ts';
 

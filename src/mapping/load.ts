@@ -62,7 +62,7 @@ function pathOf(ancestry: readonly unknown[], node: unknown): PathSegment[] {
   for (let i = 0; i < chain.length - 1; i++) {
     const parent = chain[i];
     const child = chain[i + 1];
-    if (isSeq(parent)) path.push(parent.items.indexOf(child as never));
+    if (isSeq(parent)) path.push(parent.items.indexOf(child));
     else if (isMap(parent)) {
       // Pairs appear in the ancestry: the key is read from the pair below the map.
       const pair = child as { key?: unknown };

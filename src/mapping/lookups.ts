@@ -1,9 +1,9 @@
-// Phase 1 of planning: the reads an event needs, as SOQL the executor can batch or answer from its ledger.
+// Phase 1 of planning: the reads an event needs, as structured reads the read path merges, or the ledger answers.
 import type { CompiledMapping, CompiledRule, IdentifiedObject } from './compile.ts';
 import type { CxEvent } from './event.ts';
 import { sectionOf } from './event.ts';
 import { digits, normalize } from './normalize.ts';
-import { escapeLikeBody, soqlString } from './soql.ts';
+import type { ReadCondition, SalesforceRead } from './read.ts';
 import { buildContext, readSource, type SourceContext } from './sources.ts';
 
 export interface LookupRequest {
@@ -12,8 +12,8 @@ export interface LookupRequest {
   purpose: 'identify' | 'owner';
   object: string;
   rule?: string;
-  /** The read: SOQL, or SOSL (`FIND {…} IN PHONE FIELDS RETURNING …`) for a rule that compares phones. */
-  soql: string;
+  /** The read, as data: salesforce/read-path merges it with others and renders it. */
+  read: SalesforceRead;
 }
 
 export interface LookupResults {
@@ -57,24 +57,24 @@ export function lookupsFor(
     Lead: known.leadId,
   };
   for (const object of identifyObjects(mapping, event)) {
+    const fields = selectFields(mapping, object);
     const knownId = knownIds[object];
     if (knownId) {
       // Recorded earlier by CloudCX: read it by Id so the overwrite policy can compare its fields.
-      const soql = `SELECT ${selectFields(mapping, object).join(', ')} FROM ${object} WHERE Id = ${soqlString(knownId)} LIMIT 1`;
-      out.push({ key: identifyKey(object, 'known'), purpose: 'identify', object, rule: 'known', soql });
+      const read = { object, fields, where: [{ field: 'Id', op: '=' as const, value: knownId }], limit: 1 };
+      out.push({ key: identifyKey(object, KNOWN), purpose: 'identify', object, rule: KNOWN, read });
       continue;
     }
     const ident = mapping.identification[object]!;
+    const orderBy =
+      ident.onMultiple === 'oldest'
+        ? { field: 'CreatedDate', direction: 'ASC' as const }
+        : { field: 'LastModifiedDate', direction: 'DESC' as const };
     for (const rule of ident.rules) {
-      const where = whereClause(rule, context);
-      if (!where) continue;
-      const order = ident.onMultiple === 'oldest' ? 'CreatedDate ASC' : 'LastModifiedDate DESC';
-      const fields = selectFields(mapping, object).join(', ');
-      const search = phoneSearch(rule, context);
-      const soql = search
-        ? `FIND {${search.terms}} IN PHONE FIELDS RETURNING ${object}(${fields}${search.where ? ` WHERE ${search.where}` : ''} ORDER BY ${order} LIMIT ${IDENTIFY_LIMIT})`
-        : `SELECT ${fields} FROM ${object} WHERE ${where} ORDER BY ${order} LIMIT ${IDENTIFY_LIMIT}`;
-      out.push({ key: identifyKey(object, rule.name), purpose: 'identify', object, rule: rule.name, soql });
+      const terms = ruleTerms(rule, context);
+      if (!terms) continue;
+      const read: SalesforceRead = { object, fields, ...terms, orderBy, limit: IDENTIFY_LIMIT };
+      out.push({ key: identifyKey(object, rule.name), purpose: 'identify', object, rule: rule.name, read });
     }
   }
   const agentEmail = event.agent?.email?.trim();
@@ -83,56 +83,58 @@ export function lookupsFor(
       key: 'owner',
       purpose: 'owner',
       object: 'User',
-      soql: `SELECT Id FROM User WHERE Email = ${soqlString(agentEmail)} AND IsActive = true AND UserType = 'Standard' ORDER BY CreatedDate LIMIT 1`,
+      read: {
+        object: 'User',
+        fields: ['Id'],
+        where: [
+          { field: 'Email', op: '=', value: agentEmail, normalize: 'email' },
+          { field: 'IsActive', op: '=', value: true },
+          { field: 'UserType', op: '=', value: 'Standard' },
+        ],
+        orderBy: { field: 'CreatedDate', direction: 'ASC' },
+        limit: 1,
+      },
     });
   }
   return out;
 }
 
+/** The identification rule KNOWN reads by the Id CloudCX recorded (identify.ts names it too). */
+const KNOWN = 'known';
+
 /**
- * A rule that compares phones searches Salesforce's search index (SOSL): Salesforce stores phones as typed, and
- * `Phone LIKE '%5%5…'` (a leading wildcard) scans the whole table, which times out on a large org. The search
- * finds the number in any format; the rule's other conditions filter the search's rows; the planner then compares
- * the normalised values exactly. Undefined for a rule without phones, or when a compared value is blank.
+ * What a rule compares for this visitor, or undefined when a compared CloudCX value is blank (the rule does not
+ * apply). A phone is searched in Salesforce's search index (SOSL) by its last digits: Salesforce stores phones as
+ * typed, and `Phone LIKE '%5%5…'` (a leading wildcard) scans the whole table, which times out on a large org. The
+ * rule's other conditions filter the search's rows; the planner then compares the normalised values exactly.
  */
-export function phoneSearch(
+export function ruleTerms(
   rule: CompiledRule,
   context: SourceContext,
-): { terms: string; where?: string } | undefined {
-  const terms: string[] = [];
-  const others: string[] = [];
+): Pick<SalesforceRead, 'where' | 'phone'> | undefined {
+  const where: ReadCondition[] = [];
+  let phone: SalesforceRead['phone'];
   for (const c of rule.all) {
     const raw = readSource(context, c.source);
     const value = typeof raw === 'string' ? normalize(raw, c.normalize, c.countryCode) : '';
     if (!value.trim()) return undefined;
     if (c.normalize === 'phone' || c.normalize === 'e164') {
-      // The last 10 digits: the number with or without its country code. Digits only: nothing to escape in SOSL.
-      const tail = digits(value).slice(-10);
-      if (tail.length < MIN_PHONE_DIGITS) return undefined;
-      terms.push(`"${tail}"`);
-    } else others.push(`${c.field} = ${soqlString(value)}`);
-  }
-  if (terms.length === 0) return undefined;
-  return { terms: terms.join(' AND '), ...(others.length > 0 ? { where: others.join(' AND ') } : {}) };
-}
-
-/** The rule's WHERE clause, or undefined when a compared CloudCX value is blank (the rule does not apply). */
-export function whereClause(rule: CompiledRule, context: SourceContext): string | undefined {
-  const parts: string[] = [];
-  for (const c of rule.all) {
-    const raw = readSource(context, c.source);
-    const value = typeof raw === 'string' ? normalize(raw, c.normalize, c.countryCode) : '';
-    if (!value.trim()) return undefined;
-    if (c.normalize === 'phone' || c.normalize === 'e164') {
-      // Salesforce stores phones as typed ("(555) 123-4567"): match the last digits in order with LIKE,
-      // then the planner compares the normalised values exactly.
+      // The last 10 digits: the number with or without its country code.
       const tail = digits(value).slice(-10);
       // Too few digits would match half the org: the rule does not apply.
       if (tail.length < MIN_PHONE_DIGITS) return undefined;
-      parts.push(`${c.field} LIKE '%${[...tail].map(escapeLikeBody).join('%')}'`);
-    } else parts.push(`${c.field} = ${soqlString(value)}`);
+      // A second phone of the rule is compared by the planner only.
+      phone ??= { field: c.field, digits: tail };
+    } else
+      where.push({
+        field: c.field,
+        op: '=',
+        value,
+        normalize: c.normalize,
+        ...(c.countryCode ? { countryCode: c.countryCode } : {}),
+      });
   }
-  return parts.join(' AND ');
+  return { where, ...(phone ? { phone } : {}) };
 }
 
 /** Id and dates, compared fields, mapped fields (for the overwrite policy), display fields, Lead conversion. */

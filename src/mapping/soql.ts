@@ -37,33 +37,3 @@ export function soqlLike(value: string): string {
 export function escapeLikeBody(value: string): string {
   return escapeBody(value).replace(/[_%]/g, (c) => `\\${c}`);
 }
-
-/** The value of a quoted literal as soqlString writes it (and SOQL reads it); null for an invalid escape. */
-export function unescapeSoqlString(literal: string): string | null {
-  const body = literal.slice(1, -1);
-  let out = '';
-  for (let i = 0; i < body.length; i++) {
-    const c = body[i]!;
-    if (c !== '\\') {
-      out += c;
-      continue;
-    }
-    const next = body[++i];
-    const simple: Record<string, string> = {
-      "'": "'",
-      '"': '"',
-      '\\': '\\',
-      n: '\n',
-      r: '\r',
-      t: '\t',
-      b: '\b',
-      f: '\f',
-    };
-    if (next !== undefined && next.toLowerCase() in simple) out += simple[next.toLowerCase()]!;
-    else if ((next === 'u' || next === 'U') && /^[0-9a-fA-F]{4}$/.test(body.slice(i + 1, i + 5))) {
-      out += String.fromCharCode(Number.parseInt(body.slice(i + 1, i + 5), 16));
-      i += 4;
-    } else return null;
-  }
-  return out;
-}

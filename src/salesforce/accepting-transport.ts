@@ -1,6 +1,6 @@
 // jsforce's HTTP transport, reporting which access tokens Salesforce accepted (any answer but 401). The refresh
-// guard in connections.ts needs it: a token refreshed and rejected before it was ever accepted means refreshing
-// does not help, and jsforce alone would refresh and replay forever (~900 token calls in 3 s).
+// guard in src/connections/tenant-connections.ts needs it: a token refreshed and rejected before it was ever
+// accepted means refreshing does not help, and jsforce alone would refresh and replay forever (~900 token calls in 3 s).
 import { Transport } from 'jsforce/lib/transport.js';
 import type { HttpRequest, HttpRequestOptions } from 'jsforce/lib/types/common.js';
 

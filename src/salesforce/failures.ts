@@ -43,13 +43,26 @@ export function classifyFailure(code: string): FailureKind {
   return 'invalid';
 }
 
+type CallError = { errorCode?: unknown; name?: unknown; code?: unknown; message?: unknown; cause?: unknown };
+
+/** A network error's code (ECONNRESET, UND_ERR_SOCKET…) on the error or down its `cause` chain: `fetch` throws
+ *  "fetch failed" with the socket's error as its cause. */
+function networkCode(error: unknown): string | undefined {
+  for (let e = error as CallError | undefined, depth = 0; e && depth < 5; e = e.cause as CallError, depth++)
+    if (typeof e.code === 'string' && /^E[A-Z]+$|^UND_/.test(e.code)) return e.code;
+  return undefined;
+}
+
 /** A whole call failed (not one record): its code, as jsforce or the network reports it. */
 export function callFailureCode(error: unknown): string {
-  const e = error as { errorCode?: string; name?: string; code?: string; message?: string };
+  const e = error as CallError | undefined;
   if (typeof e?.errorCode === 'string') return e.errorCode;
-  if (typeof e?.code === 'string' && /^E[A-Z]+$|^UND_/.test(e.code)) return e.code;
+  const network = networkCode(error);
+  if (network) return network;
   if (typeof e?.name === 'string' && /^[A-Z_0-9]+$/.test(e.name)) return e.name;
-  if (/socket hang up|ECONNRESET|fetch failed|network/i.test(e?.message ?? '')) return 'ECONNRESET';
+  // Only an error with no code at all is read: some transports drop the socket's error.
+  if (/socket hang up|ECONNRESET|fetch failed|network/i.test(typeof e?.message === 'string' ? e.message : ''))
+    return 'ECONNRESET';
   return 'UNKNOWN_ERROR';
 }
 

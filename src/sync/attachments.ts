@@ -4,6 +4,7 @@
 import type { Prisma } from '../db/open.ts';
 import type { CxEvent } from '../mapping/event.ts';
 import type { DmlPlan, PlanStep } from '../mapping/index.ts';
+import type { StoredEvent } from './stored-json.ts';
 
 /** What an upload's VersionData says until the file's bytes are read: `cxsf-attachment:<file name>`. */
 const REF_PREFIX = 'cxsf-attachment:';
@@ -16,10 +17,13 @@ export interface StoredAttachment {
 
 /** The event as stored (files by name and size) and the files themselves. */
 export function splitAttachments(event: CxEvent): {
-  stored: CxEvent;
+  stored: Omit<StoredEvent, 'attachments'> & { attachments?: StoredAttachment[] };
   files: Array<{ name: string; contentType: string | null; base64: string }>;
 } {
-  if (!event.attachments?.length) return { stored: event, files: [] };
+  if (!event.attachments?.length) {
+    const { attachments, ...rest } = event;
+    return { stored: attachments ? { ...rest, attachments: [] } : rest, files: [] };
+  }
   const files = event.attachments.map((a) => ({
     name: a.name,
     contentType: a.contentType ?? null,
@@ -30,18 +34,20 @@ export function splitAttachments(event: CxEvent): {
     ...(a.contentType ? { contentType: a.contentType } : {}),
     size: Math.floor((a.base64.length * 3) / 4) - (a.base64.match(/=+$/)?.[0].length ?? 0),
   }));
-  return { stored: { ...event, attachments: refs } as unknown as CxEvent, files };
+  return { stored: { ...event, attachments: refs }, files };
 }
 
 /** A stored event as the planner reads it: each file stands for its bytes by a reference. */
-export function withAttachmentRefs(event: CxEvent): CxEvent {
-  if (!event.attachments?.length) return event;
+export function withAttachmentRefs(event: StoredEvent): CxEvent {
+  const { attachments, ...rest } = event;
+  if (!attachments?.length) return rest;
   return {
-    ...event,
-    attachments: event.attachments.map((a) =>
+    ...rest,
+    attachments: attachments.map((a) => ({
+      ...a,
       // Events stored before files had their own table carry the bytes inline.
-      typeof a.base64 === 'string' ? a : { ...a, base64: `${REF_PREFIX}${a.name}` },
-    ),
+      base64: typeof a.base64 === 'string' ? a.base64 : `${REF_PREFIX}${a.name}`,
+    })),
   };
 }
 

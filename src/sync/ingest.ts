@@ -8,7 +8,7 @@ import type { SourceKind, SyncRecord } from '../generated/prisma/client.ts';
 import type { Logger } from '../log.ts';
 import type { CxEvent } from '../mapping/event.ts';
 import type { ManualAction } from '../mapping/plan.ts';
-import { type StoredAttachment, splitAttachments } from './attachments.ts';
+import { splitAttachments } from './attachments.ts';
 import { ACTION_PREFIX } from './ledger.ts';
 import { checkStorage, type StorageLimits } from './limits.ts';
 import { enqueueOptions, type SqlExecutor, SYNC_QUEUE, type SyncJob } from './queue.ts';
@@ -60,8 +60,7 @@ export async function ingestEvent(
   // Files apart from the event: the event stays small to load; a file is read only to upload it.
   const { stored, files } = splitAttachments(event);
   const payload = JSON.stringify(stored);
-  const fileBytes =
-    (stored.attachments as unknown as StoredAttachment[] | undefined)?.reduce((n, a) => n + a.size, 0) ?? 0;
+  const fileBytes = stored.attachments?.reduce((n, a) => n + a.size, 0) ?? 0;
   await checkStorage(
     deps.prisma,
     { tenantId, sourceKind, event, bytes: Buffer.byteLength(payload) + fileBytes },

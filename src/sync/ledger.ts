@@ -6,6 +6,7 @@ import type { LookupResults } from '../mapping/lookups.ts';
 import type { ManualAction } from '../mapping/plan.ts';
 import { withAttachmentRefs } from './attachments.ts';
 import { OPEN_STATUSES, transitionQuery } from './state.ts';
+import { parseStoredEvent, parseVisitorSeen, type VisitorSeen } from './stored-json.ts';
 
 /** Objects a visitor can be linked to; their ids are remembered per visitor key. */
 const VISITOR_OBJECTS = new Set(['Lead', 'Contact', 'Account']);
@@ -92,7 +93,7 @@ export async function knownIds(
     });
     for (const link of links) {
       set(link.sobjectType, link.salesforceId);
-      if (bringsNothingNew(link.visitorSeen as VisitorSeen | null, seen)) unchanged.add(link.sobjectType);
+      if (bringsNothingNew(parseVisitorSeen(link.visitorSeen), seen)) unchanged.add(link.sobjectType);
     }
   }
   return { known, unchanged };
@@ -137,7 +138,7 @@ export async function linkVisitor(
     : null;
   const merged =
     seen && previous?.salesforceId === salesforceId
-      ? mergeSeen(previous.visitorSeen as VisitorSeen | null, seen)
+      ? mergeSeen(parseVisitorSeen(previous.visitorSeen), seen)
       : seen;
   const visitorSeen = merged ? (merged as object) : PrismaNamespace.DbNull;
   await prisma.visitorLink.upsert({
@@ -183,10 +184,7 @@ export async function markSynced(
 }
 
 /** What a visitor's record holds from us: the visitor data it was written (or read) with, under which mapping. */
-export interface VisitorSeen {
-  mapping: string;
-  visitor: Record<string, string>;
-}
+export type { VisitorSeen };
 
 export function visitorSeen(event: CxEvent, mappingVersion: string): VisitorSeen {
   const visitor: Record<string, string> = {};
@@ -213,5 +211,5 @@ function mergeSeen(before: VisitorSeen | null, now: VisitorSeen): VisitorSeen {
 export function eventsOf(record: OpenRecord): CxEvent[] {
   return record.events
     .filter((event) => !event.kind.startsWith(ACTION_PREFIX))
-    .map((event) => withAttachmentRefs(event.payload as unknown as CxEvent));
+    .map((event) => withAttachmentRefs(parseStoredEvent(event.payload)));
 }

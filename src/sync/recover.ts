@@ -7,8 +7,8 @@ import type { Connection } from 'jsforce';
 import type { Prisma } from '../db/open.ts';
 import type { CxEvent } from '../mapping/event.ts';
 import { type DmlPlan, type LookupResults, type ManualAction, planEvent } from '../mapping/index.ts';
-import { soqlString } from '../mapping/soql.ts';
-import { createQueryLoader, type SalesforceRecord } from '../salesforce/query-loader.ts';
+import type { ReadCondition } from '../mapping/read.ts';
+import { createReadLoader, type ReadLoader, type SalesforceRecord } from '../salesforce/read-path/index.ts';
 import { type OpenRecord, saveObject } from './ledger.ts';
 import type { ActiveMapping } from './mapping-versions.ts';
 
@@ -31,6 +31,7 @@ const LINKS: Record<string, Array<{ field: string; known: 'leadId' | 'contactId'
     { field: 'AccountId', known: 'accountId' },
   ],
 };
+const CREATED = { field: 'CreatedDate', direction: 'ASC' } as const;
 const KNOWN_OF: Record<string, 'leadId' | 'contactId' | 'accountId'> = {
   Lead: 'leadId',
   Contact: 'contactId',
@@ -48,30 +49,35 @@ interface Planned {
 export async function recoverLostWrites<T extends Planned>(
   prisma: Prisma,
   conn: Connection,
-  mapping: ActiveMapping,
+  mapping: Pick<ActiveMapping, 'compiled'>,
   planned: T[],
+  /** false for a dry run: read, but write nothing to the ledger. */
+  { adopt }: { adopt: boolean },
 ): Promise<T[]> {
+  const save: typeof saveObject = adopt ? saveObject : async () => {};
   const uncertain = planned.filter(({ record }) => record.inflightAt);
   if (uncertain.length === 0) return planned;
   const youngest = Math.max(...uncertain.map(({ record }) => record.inflightAt!.getTime()));
   const wait = youngest + SETTLE_MS - Date.now();
   if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-  const loader = createQueryLoader(conn);
+  const loader = createReadLoader(conn);
   const searches = uncertain.flatMap((item) =>
     item.plan.steps.flatMap((step) => {
       if (step.op !== 'create' || !(step.object in PARENT_FIELD)) return [];
       const subject = step.fields.Subject;
       if (typeof subject !== 'string') return [];
       const parent = step.fields[PARENT_FIELD[step.object]!];
-      const since = new Date(item.record.inflightAt!.getTime() - SLACK_MS)
-        .toISOString()
-        .replace(/\.\d+Z$/, 'Z');
-      const conditions = [`Subject = ${soqlString(subject)}`, `CreatedDate >= ${since}`];
-      if (typeof parent === 'string') conditions.push(`${PARENT_FIELD[step.object]} = ${soqlString(parent)}`);
+      const since = new Date(item.record.inflightAt!.getTime() - SLACK_MS);
+      const where: ReadCondition[] = [
+        { field: 'Subject', op: '=', value: subject },
+        { field: 'CreatedDate', op: '>=', value: since },
+      ];
+      if (typeof parent === 'string')
+        where.push({ field: PARENT_FIELD[step.object]!, op: '=', value: parent });
       // Several chats of one visitor share Subject and parent: the Description tells whose a candidate is.
-      const select = ['Id', 'Description', ...new Set(LINKS[step.object]!.map((l) => l.field))].join(', ');
-      const soql = `SELECT ${select} FROM ${step.object} WHERE ${conditions.join(' AND ')} ORDER BY CreatedDate LIMIT 10`;
-      return [{ item, step, found: loader.load(soql) }];
+      const fields = ['Id', 'Description', ...new Set(LINKS[step.object]!.map((l) => l.field))];
+      const read = { object: step.object, fields, where, orderBy: CREATED, limit: 10 };
+      return [{ item, step, found: loader.load(read) }];
     }),
   );
   const adopted = new Set<T>();
@@ -82,17 +88,13 @@ export async function recoverLostWrites<T extends Planned>(
     if (!row || step.op !== 'create') continue;
     const id = row.Id!;
     taken.add(id);
-    await saveObject(
-      prisma,
-      item.record,
-      { role: step.ref, sobjectType: step.object, salesforceId: id },
-      null,
-    );
+    await save(prisma, item.record, { role: step.ref, sobjectType: step.object, salesforceId: id }, null);
     item.lookups.known = { ...item.lookups.known, [step.object === 'Task' ? 'taskId' : 'caseId']: id };
-    await adoptParents(prisma, item, step, row);
+    await adoptParents(prisma, save, item, step, row);
     adopted.add(item);
   }
-  for (const item of await adoptLostVisitors(prisma, loader, uncertain, adopted, taken)) adopted.add(item);
+  for (const item of await adoptLostVisitors(prisma, loader, save, uncertain, adopted, taken))
+    adopted.add(item);
   return planned.map((item) =>
     adopted.has(item)
       ? { ...item, plan: planEvent(mapping.compiled, item.event, item.lookups, { action: item.action }) }
@@ -127,7 +129,8 @@ const CREATE_KEYS = ['LastName', 'FirstName', 'Company', 'Name', 'Email', 'Phone
  */
 async function adoptLostVisitors<T extends Planned>(
   prisma: Prisma,
-  loader: ReturnType<typeof createQueryLoader>,
+  loader: ReadLoader,
+  save: typeof saveObject,
   uncertain: T[],
   adopted: Set<T>,
   taken: Set<string>,
@@ -137,18 +140,15 @@ async function adoptLostVisitors<T extends Planned>(
       ? []
       : item.plan.steps.flatMap((step) => {
           if (step.op !== 'create' || !(step.object in KNOWN_OF)) return [];
-          const conditions = CREATE_KEYS.flatMap((field) => {
+          const conditions = CREATE_KEYS.flatMap((field): ReadCondition[] => {
             const value = step.fields[field];
-            return typeof value === 'string' && value.length <= 255
-              ? [`${field} = ${soqlString(value)}`]
-              : [];
+            return typeof value === 'string' && value.length <= 255 ? [{ field, op: '=', value }] : [];
           });
           if (conditions.length === 0) return [];
-          const since = new Date(item.record.inflightAt!.getTime() - SLACK_MS)
-            .toISOString()
-            .replace(/\.\d+Z$/, 'Z');
-          const soql = `SELECT Id FROM ${step.object} WHERE ${conditions.join(' AND ')} AND CreatedDate >= ${since} ORDER BY CreatedDate LIMIT 10`;
-          return [{ item, step, found: loader.load(soql) }];
+          const since = new Date(item.record.inflightAt!.getTime() - SLACK_MS);
+          const where: ReadCondition[] = [...conditions, { field: 'CreatedDate', op: '>=', value: since }];
+          const read = { object: step.object, fields: ['Id'], where, orderBy: CREATED, limit: 10 };
+          return [{ item, step, found: loader.load(read) }];
         }),
   );
   const found: T[] = [];
@@ -156,12 +156,7 @@ async function adoptLostVisitors<T extends Planned>(
     const id = (await unowned(prisma, item.record.tenantId, await rows, taken))[0]?.Id;
     if (!id || step.op !== 'create') continue;
     taken.add(id);
-    await saveObject(
-      prisma,
-      item.record,
-      { role: step.ref, sobjectType: step.object, salesforceId: id },
-      null,
-    );
+    await save(prisma, item.record, { role: step.ref, sobjectType: step.object, salesforceId: id }, null);
     const known = KNOWN_OF[step.object]!;
     item.lookups.known = { ...item.lookups.known, [known]: id };
     found.push(item);
@@ -201,6 +196,7 @@ async function ownCandidate(
  *  Task/Case found in the org names them: adopted, so the next plan updates them instead of creating them again. */
 async function adoptParents(
   prisma: Prisma,
+  save: typeof saveObject,
   item: Planned,
   activity: Extract<DmlPlan['steps'][number], { op: 'create' }>,
   row: Record<string, unknown>,
@@ -212,12 +208,7 @@ async function adoptParents(
     if (value === null || typeof value !== 'object' || typeof id !== 'string') continue;
     const parent = creates.get(value.ref);
     if (!parent || KNOWN_OF[parent.object] !== link.known) continue;
-    await saveObject(
-      prisma,
-      item.record,
-      { role: parent.ref, sobjectType: parent.object, salesforceId: id },
-      null,
-    );
+    await save(prisma, item.record, { role: parent.ref, sobjectType: parent.object, salesforceId: id }, null);
     item.lookups.known = { ...item.lookups.known, [link.known]: id };
   }
 }

@@ -1,11 +1,11 @@
 // The sync engine's front: ingest events, run the workers and the sweeper, wait for outcomes, retry, and resume
 // tenants whose Salesforce connection comes back. Every change of a chat's state goes through state.ts.
 import type PgBoss from 'pg-boss';
+import { ConnectionUnavailableError, type SalesforceConnections } from '../connections/tenant-connections.ts';
 import type { Database, Prisma } from '../db/open.ts';
 import { Prisma as PrismaNamespace, type SyncRecord } from '../generated/prisma/client.ts';
 import type { Logger } from '../log.ts';
 import type { ManualAction } from '../mapping/plan.ts';
-import { ConnectionUnavailableError, type SalesforceConnections } from '../salesforce/connections.ts';
 import { ApiBudget, budgetState, DEFAULT_BUDGET_RECHECK_SECONDS } from './api-budget.ts';
 import { currentUsage } from './budget-wait.ts';
 import { ingestAction, ingestEvent, wakeAll } from './ingest.ts';
@@ -25,6 +25,7 @@ import {
 import {
   BUDGET_WAIT_CODE,
   backoffSeconds,
+  claimRecords,
   DEFAULT_TIMING,
   MAPPING_INVALID_CODE,
   SETTLED_STATUSES,
@@ -377,13 +378,13 @@ export class SyncService {
         .map((r) => r.visitorKey ?? r.id),
     );
     const free = records.filter((r) => !held.has(r.visitorKey ?? r.id));
-    await transition(
+    // Only what this UPDATE changed: another instance may have claimed some of them since they were loaded.
+    const claimed = await claimRecords(
       this.workerPrisma,
       free.map((r) => r.id),
-      { type: 'claim' },
       this.timing,
     );
-    return free;
+    return free.filter((r) => claimed.has(r.id));
   }
 
   /** Chats that only wait for the API budget, looked at again while it is still spent: they stay PENDING with

@@ -180,6 +180,25 @@ function changes(event: SyncEvent, timing: Timing): PrismaNamespace.SyncRecordUp
   }
 }
 
+/** The guard of an event's UPDATE: the records in a status it applies from. */
+function guard(
+  ids: string[],
+  event: SyncEvent,
+  only: PrismaNamespace.SyncRecordWhereInput,
+): PrismaNamespace.SyncRecordWhereInput {
+  const from = TRANSITIONS[event.type];
+  if (event.type !== 'claim') return { ...only, id: { in: ids }, status: { in: [...from] } };
+  // A running record is only taken over once its lease ran out.
+  return {
+    ...only,
+    id: { in: ids },
+    OR: [
+      { status: { in: from.filter((s) => s !== 'RUNNING') } },
+      { status: 'RUNNING', OR: [{ nextAttemptAt: null }, { nextAttemptAt: { lte: new Date() } }] },
+    ],
+  };
+}
+
 /** The guarded UPDATE for an event, as a Prisma promise (so it can join a batch transaction). */
 export function transitionQuery(
   prisma: Prisma,
@@ -189,21 +208,7 @@ export function transitionQuery(
   /** Only records that also match this. */
   only: PrismaNamespace.SyncRecordWhereInput = {},
 ) {
-  const data = changes(event, timing);
-  const from = TRANSITIONS[event.type];
-  const now = new Date();
-  let where: PrismaNamespace.SyncRecordWhereInput = { ...only, id: { in: ids }, status: { in: [...from] } };
-  // A running record is only taken over once its lease ran out.
-  if (event.type === 'claim')
-    where = {
-      ...only,
-      id: { in: ids },
-      OR: [
-        { status: { in: from.filter((s) => s !== 'RUNNING') } },
-        { status: 'RUNNING', OR: [{ nextAttemptAt: null }, { nextAttemptAt: { lte: now } }] },
-      ],
-    };
-  return prisma.syncRecord.updateMany({ where, data });
+  return prisma.syncRecord.updateMany({ where: guard(ids, event, only), data: changes(event, timing) });
 }
 
 /** Applies an event to records; answers how many changed. */
@@ -215,4 +220,22 @@ export async function transition(
 ): Promise<number> {
   if (ids.length === 0) return 0;
   return (await transitionQuery(prisma, ids, event, timing)).count;
+}
+
+/** Claims records; answers the ids this UPDATE changed. Of two workers claiming a record at once, PostgreSQL
+ *  makes the second wait for the first's row lock and re-check the guard, which the first's lease now fails:
+ *  exactly one gets the id back. */
+export async function claimRecords(
+  prisma: Prisma,
+  ids: string[],
+  timing: Timing = DEFAULT_TIMING,
+): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const event: SyncEvent = { type: 'claim' };
+  const claimed = await prisma.syncRecord.updateManyAndReturn({
+    where: guard(ids, event, {}),
+    data: changes(event, timing),
+    select: { id: true },
+  });
+  return new Set(claimed.map((r) => r.id));
 }

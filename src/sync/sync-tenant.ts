@@ -1,18 +1,8 @@
-// One tenant's share of a batch of jobs: fold each chat's pending events, identify (coalesced reads), plan with the
-// tenant's mapping, write every plan of the round in as few composite calls as fit, and record each outcome.
-import type { Connection } from 'jsforce';
+// One tenant's share of a batch of jobs: prepare, read and plan (plan-records.ts, as planChat's dry run does), write
+// every plan of the round in as few composite calls as fit, and record each outcome.
 import type { Prisma } from '../db/open.ts';
 import type { Logger } from '../log.ts';
-import type { CxEvent } from '../mapping/event.ts';
-import {
-  type DmlPlan,
-  type LookupResults,
-  lookupsFor,
-  type ManualAction,
-  planEvent,
-} from '../mapping/index.ts';
 import { executeSteps, type StepOutcome } from '../salesforce/execute-plan.ts';
-import { createQueryLoader, type SalesforceRecord } from '../salesforce/query-loader.ts';
 import {
   type ApiBudget,
   type ApiUsage,
@@ -24,17 +14,11 @@ import {
 import { loadAttachmentData } from './attachments.ts';
 import { currentUsage, heldReason, waitForBudget } from './budget-wait.ts';
 import { keepCarriedOut } from './carried-out.ts';
-import { cloudcxTenantId } from './cloudcx-tenant-id.ts';
-import { foldEvents } from './fold-events.ts';
 import {
-  ACTION_PREFIX,
-  eventsOf,
   forgetId,
-  knownIds,
   linkVisitor,
   markSynced,
   type OpenRecord,
-  pendingAction,
   reloadRecords,
   saveObject,
   type VisitorSeen,
@@ -42,7 +26,7 @@ import {
 } from './ledger.ts';
 import type { ActiveMapping } from './mapping-versions.ts';
 import type { OwnerCache } from './owner-cache.ts';
-import { recoverLostWrites } from './recover.ts';
+import { type Planned, planRecords, type Session } from './plan-records.ts';
 import {
   deadLetter,
   deferAll,
@@ -64,11 +48,7 @@ export interface TenantSyncDeps {
   unreachable?: (records: OpenRecord[], error: { code: string; message: string }) => Promise<void>;
 }
 
-export interface Session {
-  tenantId: string;
-  conn: Connection;
-  userId: string;
-}
+export type { Session };
 
 /** Passes per job: a duplicate rule or a deleted record is resolved by planning again at once. */
 const MAX_PASSES = 3;
@@ -147,7 +127,7 @@ async function syncRound(
 
   let plans: Planned[];
   try {
-    plans = await planAll(deps, session, mapping, records);
+    plans = await planRecords(deps, session, mapping, records);
   } catch (error) {
     return [...verdicts, ...(await failAll(deps, session, records, error))];
   }
@@ -219,103 +199,6 @@ async function syncRound(
     verdicts.push(await recordOutcomes(deps, item, outcomes_, seen, after));
   }
   return verdicts;
-}
-
-interface Planned {
-  record: OpenRecord;
-  event: CxEvent;
-  plan: DmlPlan;
-  /** The agent's action this plan carries out, if any. */
-  action?: ManualAction;
-  /** Events of further actions, planned in the next pass. */
-  leaveOpen: string[];
-  /** Objects whose updates the API budget holds back. */
-  held?: string[];
-}
-
-/** What to plan for a chat: the first action an agent asked for; in manual mode, a chat whose Task or Case an agent
- *  made is kept up to date by planning that action again; otherwise the chat's events, as the mapping says. */
-function actionOf(
-  mapping: ActiveMapping,
-  record: OpenRecord,
-): { action?: ManualAction; leaveOpen: string[] } {
-  const pending = pendingAction(record);
-  const leaveOpen = record.events
-    .filter((e) => e.kind.startsWith(ACTION_PREFIX) && !e.appliedAt && e.id !== pending?.eventId)
-    .map((e) => e.id);
-  if (pending) return { action: pending.action, leaveOpen };
-  if (mapping.compiled.mode === 'manual') {
-    const roles = new Set(record.objects.map((o) => o.role));
-    if (roles.has('task')) return { action: 'createTask', leaveOpen };
-    if (roles.has('case')) return { action: 'createCase', leaveOpen };
-  }
-  return { leaveOpen };
-}
-
-async function planAll(
-  deps: TenantSyncDeps,
-  session: Session,
-  mapping: ActiveMapping,
-  records: OpenRecord[],
-): Promise<Planned[]> {
-  const { prisma, owners } = deps;
-  const tenantId = records[0]!.tenantId;
-  const tenantKey = await cloudcxTenantId(prisma, tenantId);
-  const prepared = await Promise.all(
-    records.map(async (record) => {
-      const event = { ...foldEvents(eventsOf(record)), cloudcxTenantId: tenantKey };
-      const { known, unchanged } = await knownIds(
-        prisma,
-        record,
-        visitorSeen(event, mapping.compiled.version),
-      );
-      // A record we wrote from this very visitor data has nothing new to take: skip reading it. And once this chat's
-      // Task or Case exists and the visitor is unchanged, searching again (e.g. for an Account) finds what the
-      // first search found: only the chat's own record needs writing.
-      const settled = (known.taskId || known.caseId) && unchanged.size > 0;
-      // In manual mode a chat no agent acted on writes nothing, so it needs no read either.
-      const idle = mapping.compiled.mode === 'manual' && !actionOf(mapping, record).action;
-      const requests = (idle ? [] : lookupsFor(mapping.compiled, event, known)).filter(
-        (request) =>
-          !(request.rule === 'known' && unchanged.has(request.object)) &&
-          !(settled && request.purpose === 'identify' && request.rule !== 'known'),
-      );
-      return { record, event, known, requests };
-    }),
-  );
-  // Every read of the round is asked for in one synchronous pass, so the loader sends them together.
-  const loader = createQueryLoader(session.conn);
-  const answered = prepared.map(({ record, event, known, requests }) => {
-    const agentEmail = event.agent?.email?.trim();
-    const reads = requests.map(async (request) => {
-      if (request.purpose === 'owner' && agentEmail) {
-        const cached = owners.get(tenantId, agentEmail);
-        if (cached !== undefined) return [request.key, cached ? [{ Id: cached }] : []] as const;
-        const rows = await loader.load(request.soql);
-        owners.set(tenantId, agentEmail, (rows[0]?.Id as string | undefined) ?? null);
-        return [request.key, rows] as const;
-      }
-      return [request.key, await loader.load(request.soql)] as const;
-    });
-    return Promise.all(reads).then((pairs) => ({
-      record,
-      event,
-      known,
-      rows: new Map<string, SalesforceRecord[]>(pairs),
-    }));
-  });
-  const planned = (await Promise.all(answered)).map(({ record, event, known, rows }) => {
-    const lookups: LookupResults = {
-      records: Object.fromEntries(rows),
-      ownerUserId: (rows.get('owner')?.[0]?.Id as string | undefined) ?? null,
-      connectingUserId: session.userId,
-      known,
-    };
-    const { action, leaveOpen } = actionOf(mapping, record);
-    const plan = planEvent(mapping.compiled, event, lookups, { action });
-    return { record, event, lookups, plan, action, leaveOpen };
-  });
-  return recoverLostWrites(prisma, session.conn, mapping, planned);
 }
 
 async function recordOutcomes(

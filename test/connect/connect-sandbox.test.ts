@@ -1,7 +1,7 @@
 // Connecting tenants end to end over HTTP against the sandbox: both configurations, the connected account, token
 // refresh and rotation, revocation, disconnect, and what Salesforce itself refuses.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConnectionUnavailableError } from '../../src/salesforce/connections.ts';
+import { ConnectionUnavailableError } from '../../src/connections/tenant-connections.ts';
 import { startSandbox } from '../../src/sandbox/server.ts';
 import { graphql } from '../generated/gql.ts';
 import { TestBrowser } from '../support/browser.ts';

@@ -62,6 +62,8 @@ describe('sales setup (the default mapping)', () => {
       const customer = await ask({ phone: '+44 (20) 7946-0001' }, section);
       expect(customer.matches.map((m) => [m.object, m.id, m.rule])).toEqual([['Lead', ada, 'lead-by-phone']]);
     }
+    // Through Salesforce's search index, as the sync finds phones: never a table-scanning LIKE query.
+    expect((await org.sandbox.control.apiCalls()).byEndpoint).toEqual({ 'GET /search': 2 });
   });
 
   it('answers an empty list, still connected, when nothing matches', async () => {

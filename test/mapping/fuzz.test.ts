@@ -11,6 +11,7 @@ import {
   lookupsFor,
   planEvent,
 } from '../../src/mapping/index.ts';
+import { renderRead } from '../../src/salesforce/read-path/index.ts';
 import { defaultMapping, readRepoFile } from './helpers.ts';
 import { parseSoqlLiteral } from './soql-literal.ts';
 
@@ -72,10 +73,13 @@ function skeleton(soql: string): { shape: string; literals: string[] } {
 }
 
 const IDENTIFY =
-  /^SELECT [A-Za-z, ]+ FROM (Lead|Contact|Account) WHERE [A-Za-z]+ (=|LIKE) \?( AND [A-Za-z]+ (=|LIKE) \?)* ORDER BY (LastModifiedDate DESC|CreatedDate ASC) LIMIT 10$/;
+  /^SELECT [A-Za-z, ]+ FROM (Lead|Contact|Account) WHERE [A-Za-z]+ = \?( AND [A-Za-z]+ = \?)* ORDER BY (LastModifiedDate DESC|CreatedDate ASC) LIMIT 10$/;
+/** Phones through the search index: digits only in the braces, the rule's other conditions as literals. */
+const SEARCH =
+  /^FIND \{"\d{7,10}"\} IN PHONE FIELDS RETURNING (Lead|Contact|Account)\([A-Za-z, ]+( WHERE [A-Za-z]+ = \?( AND [A-Za-z]+ = \?)*)? ORDER BY (LastModifiedDate DESC|CreatedDate ASC) LIMIT 10\)$/;
 const BY_ID = /^SELECT [A-Za-z, ]+ FROM (Lead|Contact|Account) WHERE Id = \? LIMIT 1$/;
 const OWNER =
-  'SELECT Id FROM User WHERE Email = ? AND IsActive = true AND UserType = ? ORDER BY CreatedDate LIMIT 1';
+  'SELECT Id FROM User WHERE Email = ? AND IsActive = true AND UserType = ? ORDER BY CreatedDate ASC LIMIT 1';
 
 describe('fuzzing', () => {
   it('never crashes on random YAML text', () => {
@@ -145,11 +149,11 @@ describe('fuzzing', () => {
     fc.assert(
       fc.property(event, fc.constantFrom(...mappings), maybe(text), (e, m, knownId) => {
         for (const l of lookupsFor(m, e, knownId ? { contactId: knownId } : {})) {
-          const { shape, literals } = skeleton(l.soql);
+          const { shape, literals } = skeleton(renderRead(l.read));
           if (l.purpose === 'owner') {
             expect(shape).toBe(OWNER);
             expect(literals).toEqual([e.agent?.email?.trim(), 'Standard']);
-          } else expect(shape).toMatch(l.rule === 'known' ? BY_ID : IDENTIFY);
+          } else expect(shape).toMatch(l.rule === 'known' ? BY_ID : l.read.phone ? SEARCH : IDENTIFY);
           if (l.rule === 'known') expect(literals).toEqual([knownId]);
         }
       }),

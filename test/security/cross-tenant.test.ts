@@ -99,6 +99,9 @@ const D = {
     mutation XtResolveMatch($id: ID!) { resolveSalesforceMatch(syncRecordId: $id, object: Lead, salesforceId: "00Q000000000001AAA") { __typename } }
   `),
   salesforceApiUsage: graphql(`query XtApiUsage { salesforceApiUsage { used limit } }`),
+  apiUsageHistory: graphql(
+    `query XtApiUsageHistory { apiUsageHistory(days: 3) { date calls used chatsWritten } }`,
+  ),
   revokeApiKey: graphql(`mutation XtRevoke($id: ID!) { revokeApiKey(id: $id) { __typename } }`),
   rollbackMapping: graphql(
     `mutation XtRollback($version: Int!) { rollbackMapping(version: $version) { __typename } }`,
@@ -196,6 +199,14 @@ const cases: Record<string, Case> = {
     if (result.__typename !== 'QueryPlanChatSuccess') throw new Error(result.__typename);
     expect(result.data.connected).toBe(false);
     expect(result.data.lookups.every((l) => l.records == null)).toBe(true);
+  },
+  'Query.apiUsageHistory': async () => {
+    // A's calls and chats are A's: B's days are empty.
+    const mine = (await asA().request(D.apiUsageHistory)).apiUsageHistory;
+    expect(mine.some((day) => day.calls > 0)).toBe(true);
+    const days = (await asB().request(D.apiUsageHistory)).apiUsageHistory;
+    expect(days).toHaveLength(3);
+    expect(days.every((day) => day.calls === 0 && day.chatsWritten === 0 && day.used == null)).toBe(true);
   },
   'Query.salesforceApiUsage': async () => {
     // A's org reported A's usage; B has none.

@@ -3,6 +3,7 @@
 // normally right after.
 import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
+import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startService, type TestService } from '../support/service.ts';
 
@@ -37,8 +38,11 @@ async function post(body: string, credential?: string): Promise<Answer> {
 
 const requestBody = (query: string, variables?: unknown) => JSON.stringify({ query, variables });
 const code = (answer: Answer) => answer.errors?.[0]?.extensions?.code;
-/** Generous for a loaded 2-core machine; the attacks took 5 to 180 s before. */
+/** Generous for a quiet 2-core machine; the attacks took 5 to 180 s before. */
 const FAST_MS = 1_500;
+/** The bound, stretched by how busy the machine is now (other suites, other work): the error codes prove that the
+ *  work was refused; the time only shows that nothing large was done first. */
+const fast = (times = 1) => FAST_MS * times * Math.max(1, (os.loadavg()[0] ?? 0) / os.availableParallelism());
 
 async function stillServes() {
   const answer = await post(requestBody('{ viewer { role } }'), keys.AGENT);
@@ -51,7 +55,7 @@ describe('before authentication', () => {
     const answer = await post(`{"query":"{ ${'a '.repeat(10_000_000)}}"}`);
     expect(answer.status).toBe(401);
     expect(code(answer)).toBe('UNAUTHENTICATED');
-    expect(answer.ms).toBeLessThan(FAST_MS);
+    expect(answer.ms).toBeLessThan(fast());
     // Parsing it took the heap past 4 GB; the body is discarded unread (the test's own 20 MB string aside).
     expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(200 * 1024 * 1024);
     await stillServes();
@@ -64,7 +68,7 @@ describe('before authentication', () => {
     );
     expect(answer.status).toBe(401);
     expect(JSON.stringify(answer.errors)).not.toMatch(/Did you mean|viewer|Cannot query/);
-    expect(answer.ms).toBeLessThan(FAST_MS);
+    expect(answer.ms).toBeLessThan(fast());
   });
 
   it('a declared body over 48 MB is refused with 413 from its Content-Length, before it is sent', async () => {
@@ -90,7 +94,7 @@ describe('authenticated, before parsing', () => {
     const answer = await post(requestBody(`{ ${'a '.repeat(10_000_000)}}`), keys.INTEGRATION);
     expect(answer.status).toBe(413);
     expect(code(answer)).toBe('DOCUMENT_TOO_LARGE');
-    expect(answer.ms).toBeLessThan(FAST_MS * 2);
+    expect(answer.ms).toBeLessThan(fast(2));
     await stillServes();
   });
 
@@ -101,7 +105,7 @@ describe('authenticated, before parsing', () => {
     expect(answer.errors?.[0]?.message).toBe(
       'The document has more than 5000 tokens; parsing stopped there.',
     );
-    expect(answer.ms).toBeLessThan(FAST_MS);
+    expect(answer.ms).toBeLessThan(fast());
   });
 
   it('nodes(ids:) with 200,000 ids in a variable: 400 LIST_TOO_LONG naming the variable', async () => {
@@ -115,7 +119,7 @@ describe('authenticated, before parsing', () => {
     expect(answer.errors?.[0]?.message).toBe(
       'The list at variables.ids has 200000 items; at most 10000 are allowed.',
     );
-    expect(answer.ms).toBeLessThan(FAST_MS);
+    expect(answer.ms).toBeLessThan(fast());
   });
 
   it('nodes(ids:) with more ids than a page (100): refused, saying the limit', async () => {
@@ -136,7 +140,7 @@ describe('authenticated, before parsing', () => {
     const many = await post(requestBody(`{ __schema { ${aliases(2_000)} } }`), keys.INTEGRATION);
     expect(many.status).toBe(400);
     expect(code(many)).toBe('TOO_MANY_TOKENS');
-    expect(many.ms).toBeLessThan(FAST_MS);
+    expect(many.ms).toBeLessThan(fast());
   });
 });
 
@@ -171,7 +175,7 @@ describe('mapping inputs: bounded in size and in work', () => {
     ).planChat;
     expect(result.__typename).toBe('QueryPlanChatSuccess');
     expect(JSON.stringify(result.data.plan.skipped)).toContain('template render limit exceeded');
-    expect(answer.ms).toBeLessThan(FAST_MS);
+    expect(answer.ms).toBeLessThan(fast());
   });
 
   it('{% liquid include %} (and render, layout) in a draft: a template-syntax diagnostic, not a 500', async () => {
@@ -220,7 +224,8 @@ describe('mapping inputs: bounded in size and in work', () => {
         message: 'The mapping is larger than 256 KB.',
       },
     });
-    expect(answer.ms).toBeLessThan(FAST_MS * 2);
+    // Carrying 46 MB over HTTP and reading the JSON is most of it; diffing it took 18 s and 3 GB.
+    expect(answer.ms).toBeLessThan(fast(3));
   });
 
   it('a draft of 100,000 lines at the size limit: diffed without a stack overflow', async () => {
@@ -235,7 +240,7 @@ describe('mapping inputs: bounded in size and in work', () => {
       keys.ADMIN,
     );
     expect(answer.data).toMatchObject({ diffMapping: { data: { added: 100_000 } } });
-    expect(answer.ms).toBeLessThan(FAST_MS * 2);
+    expect(answer.ms).toBeLessThan(fast(2));
   });
 });
 

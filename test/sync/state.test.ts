@@ -5,6 +5,7 @@ import { type Database, openDatabase } from '../../src/db/open.ts';
 import type { SyncStatus } from '../../src/generated/prisma/enums.ts';
 import {
   backoffSeconds,
+  claimRecords,
   MAX_ATTEMPTS,
   STATUSES,
   type SyncEvent,
@@ -129,6 +130,42 @@ describe('the transition table', () => {
       },
     });
     expect(await transition(db.prisma, [record.id], { type: 'claim' })).toBe(0);
+  });
+});
+
+describe('claiming', () => {
+  const pending = (n: number, prefix: string) =>
+    Promise.all(
+      Array.from({ length: n }, (_, i) =>
+        db.prisma.syncRecord.create({
+          data: { tenantId, sourceKind: 'CHAT', sourceId: `${prefix}-${i}`, status: 'PENDING' },
+        }),
+      ),
+    );
+
+  it('answers only the records its own UPDATE took, not those another worker holds', async () => {
+    const records = await pending(3, 'claimed-once');
+    const ids = records.map((r) => r.id);
+    expect(await claimRecords(db.prisma, ids.slice(0, 1))).toEqual(new Set(ids.slice(0, 1)));
+    expect(await claimRecords(db.prisma, ids)).toEqual(new Set(ids.slice(1)));
+    expect(await claimRecords(db.prisma, ids)).toEqual(new Set());
+  });
+
+  it('gives each record to exactly one of two instances claiming the same records at once', async () => {
+    // A second client: its own connection pool, as a second instance of the service would have.
+    const other = await openDatabase({ databaseUrl: database.url, dataDir: '/nonexistent' });
+    try {
+      for (let round = 0; round < 5; round++) {
+        const ids = (await pending(20, `raced-${round}`)).map((r) => r.id);
+        const [a, b] = await Promise.all([claimRecords(db.prisma, ids), claimRecords(other.prisma, ids)]);
+        expect([...a].filter((id) => b.has(id))).toEqual([]);
+        expect(new Set([...a, ...b])).toEqual(new Set(ids));
+        const rows = await db.prisma.syncRecord.findMany({ where: { id: { in: ids } } });
+        expect(rows.every((r) => r.status === 'RUNNING' && r.attempts === 1)).toBe(true);
+      }
+    } finally {
+      await other.close();
+    }
   });
 });
 

@@ -60,12 +60,11 @@ const SOURCES: Array<{
 for (const { action, object, does } of ACTIONS) {
   for (const source of SOURCES) {
     builder.mutationField(`create${object}From${source.name}`, (t) =>
-      t.prismaField({
+      t.withAuth({ agent: true }).prismaField({
         type: 'SyncRecord',
         description:
           `${does} of a recorded ${source.name.toLowerCase()}, by the tenant's mapping and owner rule. ` +
           `Done once: a repeat answers with the ${object} already made (the object with role "${ACTION_ROLE[action]}").`,
-        authScopes: { agent: true },
         errors: { types: [NotFoundError, InvalidInputError] },
         args: {
           input: t.arg({
@@ -83,7 +82,7 @@ for (const { action, object, does } of ACTIONS) {
             );
           const record = await prisma.syncRecord.findUnique({
             where: {
-              tenantId_sourceKind_sourceId: { tenantId: viewer.tenantId!, sourceKind: source.kind, sourceId },
+              tenantId_sourceKind_sourceId: { tenantId: viewer.tenantId, sourceKind: source.kind, sourceId },
             },
           });
           if (!record) throw new NotFoundError(source.name.toLowerCase(), sourceId);

@@ -17,9 +17,8 @@ const ApiKeyType = builder.prismaObject('ApiKey', {
 });
 
 builder.queryField('apiKeys', (t) =>
-  t.prismaField({
+  t.withAuth({ admin: true }).prismaField({
     type: ['ApiKey'],
-    authScopes: { admin: true },
     resolve: (query, _root, _args, { prisma, viewer }) =>
       prisma.apiKey.findMany({
         ...query,
@@ -44,9 +43,8 @@ const CreateApiKeyPayload = builder.simpleObject('CreateApiKeyPayload', {
 });
 
 builder.mutationField('createApiKey', (t) =>
-  t.field({
+  t.withAuth({ admin: true }).field({
     type: CreateApiKeyPayload,
-    authScopes: { admin: true },
     errors: { types: [InvalidInputError] },
     args: { input: t.arg({ type: CreateApiKeyInput, required: true }) },
     resolve: async (_root, { input }, { prisma, viewer }) => {
@@ -74,9 +72,8 @@ builder.mutationField('createApiKey', (t) =>
 );
 
 builder.mutationField('revokeApiKey', (t) =>
-  t.prismaField({
+  t.withAuth({ admin: true }).prismaField({
     type: 'ApiKey',
-    authScopes: { admin: true },
     errors: { types: [NotFoundError] },
     args: { id: t.arg.id({ required: true }) },
     resolve: async (query, _root, { id }, { prisma, viewer }) => {

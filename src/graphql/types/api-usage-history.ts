@@ -39,9 +39,8 @@ const ApiUsageDayType = builder.objectRef<UsageDay>('SalesforceApiUsageDay').imp
 });
 
 builder.queryField('apiUsageHistory', (t) =>
-  t.field({
+  t.withAuth({ tenant: true }).field({
     type: [ApiUsageDayType],
-    authScopes: { tenant: true },
     description: `The last \`days\` UTC days (1 to ${MAX_HISTORY_DAYS}), oldest first and today last; a quiet day has zeros.`,
     args: { days: t.arg.int({ defaultValue: 14, required: true }) },
     resolve: async (_root, { days }, { prisma, viewer, services }) => {
@@ -51,7 +50,7 @@ builder.queryField('apiUsageHistory', (t) =>
         });
       // This instance's calls not yet stored are counted in.
       await services.usage.flush();
-      return usageHistory(prisma, viewer.tenantId!, days);
+      return usageHistory(prisma, viewer.tenantId, days);
     },
   }),
 );

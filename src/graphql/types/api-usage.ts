@@ -2,7 +2,7 @@
 // request), and what the governor does about it.
 
 import { GraphQLError } from 'graphql';
-import { asConnectionUnavailable, ConnectionUnavailableError } from '../../salesforce/connections.ts';
+import { asConnectionUnavailable, ConnectionUnavailableError } from '../../connections/tenant-connections.ts';
 import {
   BUDGET_STATES,
   BUDGET_WAIT_CODE,
@@ -12,7 +12,7 @@ import {
   DEFER_LOW_PRIORITY_AT,
 } from '../../sync/api-budget.ts';
 import { builder } from '../builder.ts';
-import type { Context } from '../context.ts';
+import type { TenantContext } from '../context.ts';
 import { takeRateToken } from '../rate-limits.ts';
 
 const ApiBudgetStateEnum = builder.enumType('SalesforceApiBudgetState', {
@@ -50,11 +50,12 @@ const SalesforceApiUsageType = builder.objectRef<ApiUsageView>('SalesforceApiUsa
 });
 
 builder.queryField('salesforceApiUsage', (t) =>
-  t.field({
+  t.withAuth({ tenant: true }).field({
     type: SalesforceApiUsageType,
     nullable: true,
     description: 'Null until Salesforce has been called for this tenant (or refresh asked it).',
     // refresh spends the org's daily API budget: admins only, and rate-limited per tenant.
+    // Both choices are tenant-bound scopes, narrower than withAuth's, which types the context.
     authScopes: (_root, args) => (args.refresh ? { admin: true } : { tenant: true }),
     args: {
       refresh: t.arg.boolean({
@@ -65,7 +66,7 @@ builder.queryField('salesforceApiUsage', (t) =>
     resolve: async (_root, { refresh }, context) => {
       const { prisma, viewer, services } = context;
       if (refresh) takeRateToken(context, 'salesforceApiUsageRefresh');
-      const tenantId = viewer.tenantId!;
+      const tenantId = viewer.tenantId;
       const budget = services.sync.budget;
       const usage = refresh ? await probe(context) : await budget.usage(tenantId);
       if (!usage) return null;
@@ -84,8 +85,8 @@ builder.queryField('salesforceApiUsage', (t) =>
 );
 
 /** Reads /limits now; without a usable connection there is nothing to ask, and the caller is told so. */
-async function probe({ viewer, services }: Context) {
-  const tenantId = viewer.tenantId!;
+async function probe({ viewer, services }: TenantContext) {
+  const tenantId = viewer.tenantId;
   try {
     return await services.sync.budget.probe(tenantId, (await services.connections.forTenant(tenantId)).conn);
   } catch (error) {

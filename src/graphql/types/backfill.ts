@@ -50,16 +50,15 @@ const BackfillChatsPayload = builder.simpleObject('BackfillChatsPayload', {
 });
 
 builder.mutationField('backfillChats', (t) =>
-  t.field({
+  t.withAuth({ integration: true }).field({
     type: BackfillChatsPayload,
     description:
       'Records historical chats in one go, as recordChat would one by one. Sending the same chats again stores ' +
       'nothing new, so an interrupted backfill is resumed by sending everything again.',
-    authScopes: { integration: true },
     errors: { types: [InvalidInputError] },
     args: { input: t.arg({ type: BackfillChatsInput, required: true }) },
     resolve: async (_root, { input }, { viewer, services }) => {
-      const tenantId = viewer.tenantId!;
+      const tenantId = viewer.tenantId;
       if (input.chats.length > MAX_BACKFILL_CHATS) {
         throw new InvalidInputError(
           `At most ${MAX_BACKFILL_CHATS} chats per request; this one has ${input.chats.length}.`,
@@ -80,7 +79,7 @@ builder.mutationField('backfillChats', (t) =>
         for (let indexes = queue.shift(); indexes; indexes = queue.shift()) {
           for (const index of indexes) {
             const chat = input.chats[index]!;
-            const event = toEvent(tenantId, chat.chatId, chat.event, chat as never);
+            const event = toEvent(tenantId, chat.chatId, chat.event, chat);
             try {
               checkEventInput(event);
               const { record, duplicate, job } = await ingestWithinLimits(services, {

@@ -1,26 +1,19 @@
 // The tenant's mapping as the API shows it: the active version and its history, publishing (problems as data),
 // diffs, rollback, and checking a mapping against the connected org's describe results.
-import type { ObjectRef } from '@pothos/core';
-import type { Connection } from 'jsforce';
-import { parse } from 'yaml';
-import type { MappingVersion } from '../../generated/prisma/client.ts';
-import { contentHash } from '../../mapping/compile.ts';
+import { ConnectionUnavailableError } from '../../connections/tenant-connections.ts';
 import { unifiedDiff } from '../../mapping/diff.ts';
-import { type DescribeResult, type Diagnostic, fromDescribe, loadMapping } from '../../mapping/index.ts';
-import { asConnectionUnavailable, ConnectionUnavailableError } from '../../salesforce/connections.ts';
-import {
-  activeMapping,
-  MappingInvalidError,
-  publishMapping,
-  rollbackMapping,
-} from '../../sync/mapping-versions.ts';
+import { type Diagnostic, loadMapping } from '../../mapping/index.ts';
+import { checkMappingAgainstOrg, MAPPING_FILE } from '../../mappings/check-against-org.ts';
+import { type Published, publishAs as publish, rollbackTo } from '../../mappings/publish.ts';
+import { activeMapping, MappingInvalidError } from '../../sync/mapping-versions.ts';
 import { builder } from '../builder.ts';
-import type { Context } from '../context.ts';
+import type { TenantContext } from '../context.ts';
 import { ErrorInterface, InvalidInputError, NotFoundError } from '../errors.ts';
 import { takeRateToken } from '../rate-limits.ts';
+import { MappingVersionType } from './sync-record.ts';
 
-/** Name of the mapping in diagnostics; the API reports positions only. */
-export const MAPPING_FILE = 'mapping.yaml';
+export { MAPPING_FILE };
+
 /** A mapping is a few KB; this keeps a mistaken upload from being parsed and stored. */
 export const MAX_MAPPING_BYTES = 256 * 1024;
 
@@ -72,16 +65,6 @@ builder.objectType(ConnectionUnavailableError, {
   fields: (t) => ({ status: t.exposeString('status', { description: 'NOT_CONNECTED or NEEDS_REAUTH.' }) }),
 });
 
-/**
- * `MappingVersion` is declared in sync-record.ts (the version a sync record names); this typed ref reaches it by
- * name from payload types, which are not Prisma fields.
- */
-export const MappingVersionRef = 'MappingVersion' as unknown as ObjectRef<
-  SchemaTypesOf<typeof builder>,
-  MappingVersion
->;
-type SchemaTypesOf<B> = B extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
-
 builder.prismaObjectFields('MappingVersion', (t) => ({
   yaml: t.exposeString('yaml', { description: 'The mapping text, as published.' }),
   warnings: t.field({
@@ -94,28 +77,26 @@ builder.prismaObjectFields('MappingVersion', (t) => ({
 }));
 
 builder.queryField('mapping', (t) =>
-  t.prismaField({
+  t.withAuth({ agent: true }).prismaField({
     type: 'MappingVersion',
     description:
       "The tenant's active mapping. A tenant that never published one starts on the default sales setup.",
-    authScopes: { agent: true },
     resolve: async (query, _root, _args, { prisma, viewer }) => {
-      const { version } = await activeMapping(prisma, viewer.tenantId!);
+      const { version } = await activeMapping(prisma, viewer.tenantId);
       return prisma.mappingVersion.findUniqueOrThrow({ ...query, where: { id: version.id } });
     },
   }),
 );
 
 builder.queryField('mappingVersions', (t) =>
-  t.prismaField({
+  t.withAuth({ agent: true }).prismaField({
     type: ['MappingVersion'],
     description: 'Every published version, newest first; exactly one is active.',
-    authScopes: { agent: true },
     resolve: async (query, _root, _args, { prisma, viewer }) => {
-      await activeMapping(prisma, viewer.tenantId!);
+      await activeMapping(prisma, viewer.tenantId);
       return prisma.mappingVersion.findMany({
         ...query,
-        where: { tenantId: viewer.tenantId! },
+        where: { tenantId: viewer.tenantId },
         orderBy: { version: 'desc' },
       });
     },
@@ -123,22 +104,21 @@ builder.queryField('mappingVersions', (t) =>
 );
 
 builder.queryField('mappingVersion', (t) =>
-  t.prismaField({
+  t.withAuth({ agent: true }).prismaField({
     type: 'MappingVersion',
     nullable: true,
-    authScopes: { agent: true },
     args: { version: t.arg.int({ required: true }) },
     resolve: (query, _root, { version }, { prisma, viewer }) =>
       prisma.mappingVersion.findUnique({
         ...query,
-        where: { tenantId_version: { tenantId: viewer.tenantId!, version } },
+        where: { tenantId_version: { tenantId: viewer.tenantId, version } },
       }),
   }),
 );
 
 const PublishMappingPayload = builder.simpleObject('PublishMappingPayload', {
   fields: (t) => ({
-    mappingVersion: t.field({ type: MappingVersionRef, description: 'The active version now.' }),
+    mappingVersion: t.field({ type: MappingVersionType, description: 'The active version now.' }),
     created: t.boolean({
       description: 'False when the YAML is the active version already: nothing new was stored.',
     }),
@@ -146,48 +126,22 @@ const PublishMappingPayload = builder.simpleObject('PublishMappingPayload', {
   }),
 });
 
-export interface Published {
-  mappingVersion: MappingVersion;
-  created: boolean;
-  warnings: Diagnostic[];
-}
-
-/**
- * Publishes the YAML as the tenant's next version (the active one when the text is identical) and writes the audit
- * line. Throws MappingInvalidError with every problem.
- */
-export async function publishAs(
-  { prisma, viewer, services }: Context,
+/** Publishes the YAML (measured first) as the viewer; see src/mappings/publish.ts. */
+export function publishAs(
+  { prisma, viewer, services }: TenantContext,
   yaml: string,
   audit: { action: string; details?: Record<string, unknown> },
 ): Promise<Published> {
-  const tenantId = viewer.tenantId!;
   checkMappingSize(yaml, 'yaml');
-  const warnings = loadMapping(yaml, MAPPING_FILE).diagnostics.filter((d) => d.severity === 'warning');
-  const active = await prisma.mappingVersion.findFirst({ where: { tenantId, active: true } });
-  if (active && active.hash === contentHash(yaml) && active.yaml === yaml)
-    return { mappingVersion: active, created: false, warnings };
-  const mappingVersion = await publishMapping(prisma, { tenantId, yaml, author: viewer.actor });
-  await prisma.auditEvent.create({
-    data: {
-      tenantId,
-      actor: viewer.actor,
-      action: audit.action,
-      details: { version: mappingVersion.version, hash: mappingVersion.hash, ...audit.details },
-    },
-  });
-  // Chats that waited for a mapping that compiles go on at once.
-  await services.sync.mappingPublished(tenantId);
-  return { mappingVersion, created: true, warnings };
+  return publish({ prisma, sync: services.sync }, viewer, yaml, audit);
 }
 
 builder.mutationField('publishMapping', (t) =>
-  t.field({
+  t.withAuth({ admin: true }).field({
     type: PublishMappingPayload,
     description:
       'Checks the YAML and, when it has no errors, stores it as the next version and activates it. ' +
       'Publishing the active text again changes nothing.',
-    authScopes: { admin: true },
     errors: { types: [MappingInvalidError, InvalidInputError] },
     args: { yaml: t.arg.string({ required: true }) },
     resolve: (_root, { yaml }, context) => publishAs(context, yaml, { action: 'mapping.published' }),
@@ -195,41 +149,16 @@ builder.mutationField('publishMapping', (t) =>
 );
 
 builder.mutationField('rollbackMapping', (t) =>
-  t.field({
+  t.withAuth({ admin: true }).field({
     type: PublishMappingPayload,
     description:
       'Activates an earlier version by publishing its YAML again as a new version; history is kept.',
-    authScopes: { admin: true },
     errors: { types: [NotFoundError, MappingInvalidError, InvalidInputError] },
     args: { version: t.arg.int({ required: true }) },
-    resolve: async (_root, { version }, context) => {
-      const { prisma, viewer } = context;
-      const earlier = await prisma.mappingVersion.findUnique({
-        where: { tenantId_version: { tenantId: viewer.tenantId!, version } },
-      });
-      if (!earlier) throw new NotFoundError('mapping version', String(version));
-      const active = await prisma.mappingVersion.findFirst({
-        where: { tenantId: viewer.tenantId!, active: true },
-      });
-      if (active?.yaml === earlier.yaml) return { mappingVersion: active, created: false, warnings: [] };
-      const mappingVersion = await rollbackMapping(prisma, {
-        tenantId: viewer.tenantId!,
-        version,
-        author: viewer.actor,
-      });
-      if (!mappingVersion) throw new NotFoundError('mapping version', String(version));
-      await prisma.auditEvent.create({
-        data: {
-          tenantId: viewer.tenantId!,
-          actor: viewer.actor,
-          action: 'mapping.rolled-back',
-          details: { version: mappingVersion.version, from: version },
-        },
-      });
-      const warnings = loadMapping(mappingVersion.yaml, MAPPING_FILE).diagnostics.filter(
-        (d) => d.severity === 'warning',
-      );
-      return { mappingVersion, created: true, warnings };
+    resolve: async (_root, { version }, { prisma, viewer }) => {
+      const published = await rollbackTo({ prisma }, viewer, version);
+      if (!published) throw new NotFoundError('mapping version', String(version));
+      return published;
     },
   }),
 );
@@ -245,10 +174,11 @@ const MappingDiffType = builder.simpleObject('MappingDiff', {
 });
 
 builder.queryField('diffMapping', (t) =>
-  t.field({
+  t.withAuth({ tenant: true }).field({
     type: MappingDiffType,
     description:
       'The changes from one version (default: the active one) to another version (`to`) or to a draft (`yaml`).',
+    // Both choices are tenant-bound scopes, narrower than withAuth's, which types the context.
     authScopes: (_root, args) => (args.yaml != null ? { admin: true } : { agent: true }),
     errors: { types: [NotFoundError, InvalidInputError] },
     args: {
@@ -259,7 +189,7 @@ builder.queryField('diffMapping', (t) =>
     resolve: async (_root, args, context) => {
       const { prisma, viewer } = context;
       takeRateToken(context, 'diffMapping');
-      const tenantId = viewer.tenantId!;
+      const tenantId = viewer.tenantId;
       if (args.yaml != null) checkMappingSize(args.yaml, 'yaml');
       if (args.to != null && args.yaml != null)
         throw new InvalidInputError('Give either `to` (a version) or `yaml` (a draft), not both.', 'yaml');
@@ -304,11 +234,12 @@ const MappingCheckType = builder.simpleObject('MappingCheck', {
 });
 
 builder.queryField('checkMappingAgainstOrg', (t) =>
-  t.field({
+  t.withAuth({ tenant: true }).field({
     type: MappingCheckType,
     description:
       "Runs the mapping's checks against the connected org's own objects (their describe results): fields removed " +
       'or renamed in the org, read-only fields, picklist values, required fields. Reads only.',
+    // Both choices are tenant-bound scopes, narrower than withAuth's, which types the context.
     authScopes: (_root, args) => (args.yaml != null ? { admin: true } : { agent: true }),
     errors: { types: [ConnectionUnavailableError, InvalidInputError] },
     args: {
@@ -317,72 +248,13 @@ builder.queryField('checkMappingAgainstOrg', (t) =>
     resolve: async (_root, args, context) => {
       const { prisma, viewer, services } = context;
       takeRateToken(context, 'checkMappingAgainstOrg');
-      const tenantId = viewer.tenantId!;
       if (args.yaml != null) checkMappingSize(args.yaml, 'yaml');
-      const active = args.yaml == null ? (await activeMapping(prisma, tenantId)).version : undefined;
-      const text = args.yaml ?? active!.yaml;
-      const { conn } = await services.connections.forTenant(tenantId);
-      try {
-        const { diagnostics, objects } = await checkAgainstOrg(conn, text);
-        return {
-          valid: !diagnostics.some((d) => d.severity === 'error'),
-          diagnostics,
-          objects,
-          mappingVersion: active?.version ?? null,
-        };
-      } catch (error) {
-        throw asConnectionUnavailable(error) ?? error;
-      }
+      const check = await checkMappingAgainstOrg(
+        { prisma, connections: services.connections },
+        viewer.tenantId,
+        args.yaml ?? null,
+      );
+      return { ...check, valid: !check.diagnostics.some((d) => d.severity === 'error') };
     },
   }),
 );
-
-const SETUP_OBJECTS: Record<string, readonly string[]> = {
-  sales: ['Lead', 'Task'],
-  support: ['Contact', 'Case'],
-  none: [],
-};
-
-/** Describes the objects the mapping uses (one API call each, in parallel) and checks the mapping against them. */
-async function checkAgainstOrg(
-  conn: Connection,
-  text: string,
-): Promise<{ diagnostics: Diagnostic[]; objects: string[] }> {
-  // biome-ignore lint/suspicious/noExplicitAny: read key by key; anything malformed is reported by loadMapping.
-  let doc: any;
-  try {
-    doc = parse(text);
-  } catch {
-    return { diagnostics: loadMapping(text, MAPPING_FILE).diagnostics, objects: [] };
-  }
-  const keys = (value: unknown) => (value && typeof value === 'object' ? Object.keys(value) : []);
-  const used = new Set<string>([
-    ...keys(doc?.objects),
-    ...keys(doc?.identification),
-    ...keys(doc?.overwrite?.fields),
-    ...keys(doc?.display?.webChat),
-    ...keys(doc?.display?.inbox),
-    ...(SETUP_OBJECTS[doc?.sections?.webChat?.record] ?? []),
-    ...(SETUP_OBJECTS[doc?.sections?.inbox?.record] ?? []),
-  ]);
-  // Only names the schema allows: anything else is reported by the schema check, not sent to Salesforce.
-  const objects = [...used]
-    .filter((name) => ['Lead', 'Contact', 'Account', 'Case', 'Task'].includes(name))
-    .sort();
-  const described = await Promise.all(
-    objects.map((name) =>
-      conn
-        .sobject(name)
-        .describe()
-        .then((result) => result as unknown as DescribeResult)
-        .catch((error: { errorCode?: string }) => {
-          // An object the org does not have: the checks report it as unknown.
-          if (error.errorCode === 'NOT_FOUND') return undefined;
-          throw error;
-        }),
-    ),
-  );
-  const present = described.filter((d): d is DescribeResult => d !== undefined);
-  const { diagnostics } = loadMapping(text, MAPPING_FILE, fromDescribe(present));
-  return { diagnostics, objects: present.map((d) => d.name) };
-}

@@ -1,18 +1,18 @@
-// planChat: a dry run of one chat event. It plans with the active mapping (or a draft), after running the plan's
-// read-only lookups against the connected org, so the plan is the one the sync would carry out. It never writes.
-import type { CompiledMapping, CxEvent, LookupResults } from '../../mapping/index.ts';
-import { loadMapping, lookupsFor, planEvent, sectionOf } from '../../mapping/index.ts';
-import { asConnectionUnavailable, ConnectionUnavailableError } from '../../salesforce/connections.ts';
-import { createQueryLoader } from '../../salesforce/query-loader.ts';
-import { cloudcxTenantId } from '../../sync/cloudcx-tenant-id.ts';
+// planChat: a dry run of one chat or conversation event. It runs the worker's own prepare -> read -> plan
+// (sync/dry-run.ts) with the active mapping (or a draft): the event folded into what the chat already holds, the
+// ledger's known records, the org's rows, lost-write recovery. So the plan is the one the sync would carry out. It
+// never writes.
+import type { CompiledMapping, CxEvent } from '../../mapping/index.ts';
+import { loadMapping, sectionOf } from '../../mapping/index.ts';
+import { renderRead } from '../../salesforce/read-path/index.ts';
+import { dryRun } from '../../sync/dry-run.ts';
 import { activeMapping, MappingInvalidError } from '../../sync/mapping-versions.ts';
-import { normalizeVisitorKey } from '../../sync/visitor-key.ts';
 import { builder } from '../builder.ts';
-import type { Context } from '../context.ts';
+import type { TenantContext } from '../context.ts';
 import { InvalidInputError } from '../errors.ts';
 import { takeRateToken } from '../rate-limits.ts';
 import { checkMappingSize, MAPPING_FILE } from './mapping.ts';
-import { RecordChatInput, toEvent } from './record-chat.ts';
+import { RecordChatInput, RecordConversationInput, toEvent } from './record-chat.ts';
 import { checkEventInput } from './record-chat-checks.ts';
 
 export const ManualActionEnum = builder.enumType('ManualAction', {
@@ -85,35 +85,69 @@ const ChatPlanType = builder.objectRef<ChatPlan>('ChatPlan').implement({
 });
 
 builder.queryField('planChat', (t) =>
-  t.field({
+  t.withAuth({ tenant: true }).field({
     type: ChatPlanType,
     description:
-      "Dry run: the Salesforce operations a chat event would produce, with the active mapping or a draft. The plan's " +
-      'lookups (SOQL) run read-only against the connected org first; nothing is written.',
+      'Dry run: the Salesforce operations a chat or conversation event would produce, with the active mapping or a ' +
+      "draft, planned as the sync plans it (the event folded into the chat's earlier ones, the records it already " +
+      "wrote). The plan's lookups (SOQL, or SOSL for phones) run read-only against the connected org; nothing is " +
+      'written.',
     // A draft's rules and display fields could read any field of any record: drafts are for admins.
     authScopes: (_root, args) => (args.mapping != null ? { admin: true } : { agent: true }),
     errors: { types: [MappingInvalidError, InvalidInputError] },
     args: {
       mapping: t.arg.string({ description: 'A draft mapping (YAML), ADMIN only; default: the active one.' }),
-      event: t.arg({ type: RecordChatInput, required: true }),
+      event: t.arg({ type: RecordChatInput, description: 'A web chat event (give this or conversation).' }),
+      conversation: t.arg({
+        type: RecordConversationInput,
+        description: 'An inbox conversation event (give this or event).',
+      }),
       action: t.arg({ type: ManualActionEnum, description: 'Plan this agent action instead (manual mode).' }),
     },
     resolve: async (_root, args, context) => {
       takeRateToken(context, 'planChat');
-      const tenantId = context.viewer.tenantId!;
+      const tenantId = context.viewer.tenantId;
+      const { event: chat, conversation } = args;
+      const input = chat && !conversation ? chat : conversation && !chat ? conversation : null;
+      if (!input) throw new InvalidInputError('give either event (a chat) or conversation', 'event');
       const { compiled, version } = await mappingToPlan(context, args.mapping ?? undefined);
-      const event = {
-        ...toEvent(tenantId, args.event.chatId, args.event.event, args.event as never),
-        cloudcxTenantId: await cloudcxTenantId(context.prisma, tenantId),
-      };
+      const event = toEvent(
+        tenantId,
+        'chatId' in input ? input.chatId : input.conversationId,
+        input.event,
+        input,
+      );
       checkEventInput(event);
-      const known = await knownFor(context, event);
-      const requests = lookupsFor(compiled, event, known);
-      const { lookups, results, connected } = await runLookups(context, requests, known);
-      const plan = planEvent(compiled, event, results, args.action ? { action: args.action } : {});
+      const { planned, connected } = await dryRun(
+        {
+          prisma: context.prisma,
+          owners: context.services.sync.owners,
+          connections: context.services.connections,
+        },
+        {
+          tenantId,
+          sourceKind: args.event ? 'CHAT' : 'CONVERSATION',
+          event,
+          ...(args.action ? { action: args.action } : {}),
+          mapping: compiled,
+        },
+      );
+      const lookups = planned.reads.map(
+        ({ request, rows, error }): Lookup => ({
+          key: request.key,
+          purpose: request.purpose,
+          object: request.object,
+          ...(request.rule ? { rule: request.rule } : {}),
+          soql: renderRead(request.read),
+          records: connected ? rows : null,
+          error: connected && error ? error.message : null,
+        }),
+      );
       const shown =
-        context.viewer.role === 'ADMIN' ? lookups : lookups.map((l) => displayOnly(l, compiled, event));
-      return { plan, lookups: shown, connected, mappingVersion: version };
+        context.viewer.role === 'ADMIN'
+          ? lookups
+          : lookups.map((l) => displayOnly(l, compiled, planned.event));
+      return { plan: planned.plan, lookups: shown, connected, mappingVersion: version };
     },
   }),
 );
@@ -134,99 +168,15 @@ function displayOnly(lookup: Lookup, mapping: CompiledMapping, event: CxEvent): 
 }
 
 async function mappingToPlan(
-  { prisma, viewer }: Context,
+  { prisma, viewer }: TenantContext,
   draft: string | undefined,
 ): Promise<{ compiled: CompiledMapping; version: number | null }> {
   if (draft === undefined) {
-    const active = await activeMapping(prisma, viewer.tenantId!);
+    const active = await activeMapping(prisma, viewer.tenantId);
     return { compiled: active.compiled, version: active.version.version };
   }
   checkMappingSize(draft, 'mapping');
   const { mapping, diagnostics } = loadMapping(draft, MAPPING_FILE);
   if (!mapping) throw new MappingInvalidError(diagnostics.filter((d) => d.severity === 'error'));
   return { compiled: mapping, version: null };
-}
-
-/** What the ledger already knows for this chat and its visitor, as the sync would plan with it. */
-async function knownFor(
-  { prisma, viewer }: Context,
-  event: CxEvent,
-): Promise<NonNullable<LookupResults['known']>> {
-  const tenantId = viewer.tenantId!;
-  const record = await prisma.syncRecord.findFirst({
-    where: { tenantId, sourceKind: 'CHAT', sourceId: event.id },
-    include: { objects: true },
-  });
-  const visitorKey = record?.visitorKey ?? normalizeVisitorKey(event.visitor);
-  const links = visitorKey ? await prisma.visitorLink.findMany({ where: { tenantId, visitorKey } }) : [];
-  const known: NonNullable<LookupResults['known']> = {};
-  const ids: Record<string, keyof typeof known> = {
-    Lead: 'leadId',
-    Contact: 'contactId',
-    Account: 'accountId',
-    Task: 'taskId',
-    Case: 'caseId',
-  };
-  // The chat's own records first, then what the visitor was linked to, as the sync reads its ledger.
-  for (const { sobjectType, salesforceId } of [...(record?.objects ?? []), ...links]) {
-    const key = ids[sobjectType];
-    if (key) known[key] ??= salesforceId;
-  }
-  return known;
-}
-
-async function runLookups(
-  { services, viewer }: Context,
-  requests: ReturnType<typeof lookupsFor>,
-  known: LookupResults['known'],
-): Promise<{ lookups: Lookup[]; results: LookupResults; connected: boolean }> {
-  const notRun = (): Lookup[] => requests.map((r) => ({ ...r, records: null, error: null }));
-  let session: Awaited<ReturnType<typeof services.connections.forTenant>>;
-  try {
-    session = await services.connections.forTenant(viewer.tenantId!);
-  } catch (error) {
-    if (!(error instanceof ConnectionUnavailableError)) throw error;
-    return {
-      lookups: notRun(),
-      results: { records: {}, connectingUserId: '(connecting user)', known },
-      connected: false,
-    };
-  }
-  // Only reads (SELECT, or a SOSL FIND for phones): lookupsFor builds nothing else. The loader sends them together.
-  const loader = createQueryLoader(session.conn);
-  const answered = await Promise.all(
-    requests.map(async (request): Promise<Lookup> => {
-      try {
-        const rows = await loader.load(request.soql);
-        return { ...request, records: rows, error: null };
-      } catch (error) {
-        const unavailable = asConnectionUnavailable(error);
-        if (unavailable) throw unavailable;
-        return { ...request, records: null, error: (error as Error).message };
-      }
-    }),
-  ).catch((error) => {
-    if (error instanceof ConnectionUnavailableError) return undefined;
-    throw error;
-  });
-  if (!answered)
-    return {
-      lookups: notRun(),
-      results: { records: {}, connectingUserId: '(connecting user)', known },
-      connected: false,
-    };
-  const records = Object.fromEntries(
-    answered.map((l) => [l.key, (l.records ?? []) as Array<Record<string, unknown>>]),
-  );
-  const owner = records.owner?.[0]?.Id;
-  return {
-    lookups: answered,
-    results: {
-      records,
-      ownerUserId: typeof owner === 'string' ? owner : null,
-      connectingUserId: session.userId,
-      known,
-    },
-    connected: true,
-  };
 }

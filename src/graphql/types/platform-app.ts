@@ -1,5 +1,5 @@
 // The platform's own Salesforce connected app (the system configuration): set, read without its secret, clear.
-import type { SystemAppView } from '../../salesforce/connected-apps.ts';
+import type { SystemAppView } from '../../connections/connected-apps.ts';
 import { ConfigurationInputError } from '../../salesforce/errors.ts';
 import { builder } from '../builder.ts';
 import { InvalidInputError } from '../errors.ts';

@@ -98,7 +98,7 @@ export const RecordChatInput = builder.inputType('RecordChatInput', {
   }),
 });
 
-const RecordConversationInput = builder.inputType('RecordConversationInput', {
+export const RecordConversationInput = builder.inputType('RecordConversationInput', {
   fields: (t) => ({
     conversationId: t.string({ required: true }),
     event: t.field({ type: ConversationEventKind, required: true }),
@@ -116,7 +116,8 @@ const RecordConversationInput = builder.inputType('RecordConversationInput', {
   }),
 });
 
-type Common = {
+/** What recordChat, recordConversation and backfillChats inputs share: the event without its id and kind. */
+export type EventInput = {
   eventId?: string | null;
   channel?: string | null;
   visitor: {
@@ -138,19 +139,22 @@ type Common = {
   }> | null;
   notes?: string | null;
   attachments?: Array<{ name: string; contentType?: string | null; base64: string }> | null;
+  /** Conversations only. */
+  subject?: string | null;
+  /** Chats only. */
+  wrapUp?: string | null;
+  customFields?: KeyValue[] | null;
+  customVariables?: KeyValue[] | null;
 };
 
-export function toEvent(
-  tenantId: string,
-  id: string,
-  kind: CxEventKind,
-  input: Common & Record<string, unknown>,
-): CxEvent {
+type KeyValue = { key: string; value: string };
+
+export function toEvent(tenantId: string, id: string, kind: CxEventKind, input: EventInput): CxEvent {
   const clean = <T extends object>(value: T) =>
     Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined)) as {
       [K in keyof T]: NonNullable<T[K]>;
     };
-  const pairs = (list?: Array<{ key: string; value: string }> | null) =>
+  const pairs = (list?: KeyValue[] | null) =>
     list ? Object.fromEntries(list.map(({ key, value }) => [key, value])) : undefined;
   return withoutNul(
     clean({
@@ -160,7 +164,7 @@ export function toEvent(
       channel: input.channel,
       visitor: clean(input.visitor),
       agent: input.agent ? clean(input.agent) : undefined,
-      subject: input.subject as string | undefined,
+      subject: input.subject,
       startedAt: input.startedAt?.toISOString(),
       endedAt: input.endedAt?.toISOString(),
       messages: input.messages?.map((m) =>
@@ -172,28 +176,27 @@ export function toEvent(
         }),
       ),
       notes: input.notes,
-      wrapUp: input.wrapUp as string | undefined,
-      customFields: pairs(input.customFields as never),
-      customVariables: pairs(input.customVariables as never),
+      wrapUp: input.wrapUp,
+      customFields: pairs(input.customFields),
+      customVariables: pairs(input.customVariables),
       attachments: input.attachments?.map((a) => clean(a)),
     }),
   ) as CxEvent;
 }
 
 builder.mutationField('recordChat', (t) =>
-  t.prismaField({
+  t.withAuth({ integration: true }).prismaField({
     type: 'SyncRecord',
     description:
       "Records a web chat event. Answers at once with the chat's sync record (or after waitSeconds at most).",
     // Recording is INTEGRATION's (and ADMIN's), as README's role table says; agents act on recorded chats.
-    authScopes: { integration: true },
     errors: { types: [InvalidInputError] },
     args: { input: t.arg({ type: RecordChatInput, required: true }) },
     resolve: async (query, _root, { input }, { prisma, viewer, services }) => {
-      const event = toEvent(viewer.tenantId!, input.chatId, input.event, input as never);
+      const event = toEvent(viewer.tenantId, input.chatId, input.event, input);
       checkEventInput(event, input.waitSeconds);
       const { record } = await ingestWithinLimits(services, {
-        tenantId: viewer.tenantId!,
+        tenantId: viewer.tenantId,
         sourceKind: 'CHAT',
         event,
         eventId: input.eventId,
@@ -205,19 +208,18 @@ builder.mutationField('recordChat', (t) =>
 );
 
 builder.mutationField('recordConversation', (t) =>
-  t.prismaField({
+  t.withAuth({ integration: true }).prismaField({
     type: 'SyncRecord',
     description:
       'Records an inbox conversation event. Answers at once with its sync record (or after waitSeconds at most).',
     // Recording is INTEGRATION's (and ADMIN's), as README's role table says; agents act on recorded chats.
-    authScopes: { integration: true },
     errors: { types: [InvalidInputError] },
     args: { input: t.arg({ type: RecordConversationInput, required: true }) },
     resolve: async (query, _root, { input }, { prisma, viewer, services }) => {
-      const event = toEvent(viewer.tenantId!, input.conversationId, input.event, input as never);
+      const event = toEvent(viewer.tenantId, input.conversationId, input.event, input);
       checkEventInput(event, input.waitSeconds);
       const { record } = await ingestWithinLimits(services, {
-        tenantId: viewer.tenantId!,
+        tenantId: viewer.tenantId,
         sourceKind: 'CONVERSATION',
         event,
         eventId: input.eventId,

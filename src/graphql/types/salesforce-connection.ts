@@ -1,11 +1,11 @@
 // A tenant's Salesforce connection: custom configuration, connect (OAuth), status, disconnect. No field returns a
 // secret or a token: the types below are built from ConnectionView, which holds none.
+
+import type { CustomConfigurationView } from '../../connections/connected-apps.ts';
+import type { ConnectionView } from '../../connections/tenant-connections.ts';
 import { ConfigurationKind, ConnectionStatus } from '../../generated/prisma/enums.ts';
-import type { CustomConfigurationView } from '../../salesforce/connected-apps.ts';
-import type { ConnectionView } from '../../salesforce/connections.ts';
 import { ConfigurationMissingError } from '../../salesforce/errors.ts';
 import { builder } from '../builder.ts';
-import type { Context } from '../context.ts';
 import { ErrorInterface, InvalidInputError } from '../errors.ts';
 import { asInvalidInput } from './platform-app.ts';
 
@@ -83,10 +83,9 @@ const SalesforceConnectionType = builder.objectRef<ConnectionView>('SalesforceCo
 });
 
 builder.queryField('salesforceConnection', (t) =>
-  t.field({
+  t.withAuth({ tenant: true }).field({
     type: SalesforceConnectionType,
-    authScopes: { tenant: true },
-    resolve: (_root, _args, context) => context.services.connections.view(tenantOf(context)),
+    resolve: (_root, _args, context) => context.services.connections.view(context.viewer.tenantId),
   }),
 );
 
@@ -107,26 +106,17 @@ const SaveSalesforceCustomConfigurationInput = builder.inputType('SaveSalesforce
 });
 
 builder.mutationField('saveSalesforceCustomConfiguration', (t) =>
-  t.field({
+  t.withAuth({ admin: true }).field({
     type: SalesforceConnectionType,
     description:
       'Saves the custom configuration. Salesforce is asked whether it knows the client id and secret. A new ' +
       'account server address needs the client secret again, and disconnects a connection made with the old one.',
-    authScopes: { admin: true },
     errors: { types: [InvalidInputError] },
     args: { input: t.arg({ type: SaveSalesforceCustomConfigurationInput, required: true }) },
     resolve: async (_root, { input }, context) => {
-      const tenantId = tenantOf(context);
+      const tenantId = context.viewer.tenantId;
       const { connections } = context.services;
       await connections.saveCustomConfiguration(tenantId, input, context.viewer.actor).catch(asInvalidInput);
-      await context.prisma.auditEvent.create({
-        data: {
-          tenantId,
-          actor: context.viewer.actor,
-          action: 'salesforce.custom-configuration.saved',
-          details: { clientId: input.clientId.trim() },
-        },
-      });
       return connections.view(tenantId);
     },
   }),
@@ -144,33 +134,25 @@ const StartSalesforceConnectionPayload = builder.simpleObject('StartSalesforceCo
 });
 
 builder.mutationField('startSalesforceConnection', (t) =>
-  t.field({
+  t.withAuth({ admin: true }).field({
     type: StartSalesforceConnectionPayload,
-    authScopes: { admin: true },
     errors: { types: [ConfigurationMissingError] },
     args: { configuration: t.arg({ type: ConfigurationKindEnum, required: true }) },
     resolve: (_root, { configuration }, context) =>
-      context.services.connections.start(tenantOf(context), configuration),
+      context.services.connections.start(context.viewer.tenantId, configuration),
   }),
 );
 
 builder.mutationField('disconnectSalesforce', (t) =>
-  t.field({
+  t.withAuth({ admin: true }).field({
     type: SalesforceConnectionType,
     description:
       'Revokes the session at Salesforce and forgets the tokens. Sync history is kept; queued work waits for a ' +
       'new connection.',
-    authScopes: { admin: true },
     resolve: async (_root, _args, context) => {
-      const tenantId = tenantOf(context);
+      const tenantId = context.viewer.tenantId;
       await context.services.connections.disconnect(tenantId, context.viewer.actor);
       return context.services.connections.view(tenantId);
     },
   }),
 );
-
-/** The scopes above admit only tenant-bound credentials. */
-function tenantOf({ viewer }: Context): string {
-  if (!viewer.tenantId) throw new Error('a tenant scope admitted a credential without a tenant');
-  return viewer.tenantId;
-}

@@ -64,19 +64,18 @@ const SalesforceCustomer = builder.objectRef<CustomerAnswer>('SalesforceCustomer
 });
 
 builder.queryField('salesforceCustomer', (t) =>
-  t.field({
+  t.withAuth({ $any: { agent: true, integration: true } }).field({
     type: SalesforceCustomer,
     description:
       "The visitor's Lead, Contact or Account in Salesforce, found by the active mapping's identification rules (or " +
       'by the record CloudCX already recorded the visitor to), with the fields the mapping displays. Rules comparing ' +
       'other CloudCX fields than the visitor do not apply here.',
-    authScopes: { $any: { agent: true, integration: true } },
     args: {
       section: t.arg({ type: CustomerSection, defaultValue: 'webChat' }),
       visitor: t.arg({ type: VisitorInput, required: true }),
     },
     resolve: (_root, { section, visitor }, { services, prisma, viewer }) =>
-      customerViewFor(services, prisma).find(viewer.tenantId!, section ?? 'webChat', {
+      customerViewFor(services, prisma).find(viewer.tenantId, section ?? 'webChat', {
         name: visitor.name ?? undefined,
         firstName: visitor.firstName ?? undefined,
         lastName: visitor.lastName ?? undefined,

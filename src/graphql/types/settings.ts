@@ -11,7 +11,8 @@ import {
 import { activeMapping, DEFAULT_MAPPINGS_DIR, MappingInvalidError } from '../../sync/mapping-versions.ts';
 import { builder } from '../builder.ts';
 import { InvalidInputError } from '../errors.ts';
-import { MappingDiagnosticType, MappingVersionRef, publishAs } from './mapping.ts';
+import { MappingDiagnosticType, publishAs } from './mapping.ts';
+import { MappingVersionType } from './sync-record.ts';
 
 const ModeEnum = builder.enumType('SalesforceMode', {
   values: {
@@ -161,11 +162,10 @@ const SettingsType = builder.objectRef<Settings>('SalesforceSettings').implement
 });
 
 builder.queryField('salesforceSettings', (t) =>
-  t.field({
+  t.withAuth({ agent: true }).field({
     type: SettingsType,
-    authScopes: { agent: true },
     resolve: async (_root, _args, { prisma, viewer }) => {
-      const { version } = await activeMapping(prisma, viewer.tenantId!);
+      const { version } = await activeMapping(prisma, viewer.tenantId);
       return { ...readSettings(version.yaml), mappingVersion: version.version };
     },
   }),
@@ -229,7 +229,7 @@ const UpdateSalesforceSettingsPayload = builder.simpleObject('UpdateSalesforceSe
   fields: (t) => ({
     settings: t.field({ type: SettingsType }),
     mappingVersion: t.field({
-      type: MappingVersionRef,
+      type: MappingVersionType,
       description: 'The version published (the active one if nothing changed).',
     }),
     changes: t.stringList({ description: 'What changed in the mapping, one line each.' }),
@@ -247,16 +247,15 @@ function setupDefaults(): SetupDefaults {
 }
 
 builder.mutationField('updateSalesforceSettings', (t) =>
-  t.field({
+  t.withAuth({ admin: true }).field({
     type: UpdateSalesforceSettingsPayload,
     description:
       'Saves the settings screens: edits the active mapping and publishes it as a new version. A section switched to ' +
       'Lead + Task or Contact + Case gets the default field maps and rules of that setup when the mapping has none.',
-    authScopes: { admin: true },
     errors: { types: [MappingInvalidError, InvalidInputError] },
     args: { input: t.arg({ type: UpdateSalesforceSettingsInput, required: true }) },
     resolve: async (_root, { input }, context) => {
-      const { version } = await activeMapping(context.prisma, context.viewer.tenantId!);
+      const { version } = await activeMapping(context.prisma, context.viewer.tenantId);
       const { text, changes } = applySettings(
         version.yaml,
         {
@@ -275,7 +274,7 @@ builder.mutationField('updateSalesforceSettings', (t) =>
                 countryCode: c.countryCode ?? undefined,
               })),
             })),
-          })) as never,
+          })),
           display: input.display ?? undefined,
         },
         setupDefaults(),

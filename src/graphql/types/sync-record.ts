@@ -1,8 +1,8 @@
 // The ledger as the API shows it: one SyncRecord per chat or conversation, with what it wrote in Salesforce.
 import { GraphQLError } from 'graphql';
 import { SourceKind, SyncStatus } from '../../generated/prisma/enums.ts';
-import type { Ambiguity } from '../../mapping/plan.ts';
 import { recordUrl } from '../../salesforce/record-links.ts';
+import { parseAmbiguity } from '../../sync/stored-json.ts';
 import { builder } from '../builder.ts';
 import { InvalidInputError, NotFoundError } from '../errors.ts';
 
@@ -39,7 +39,7 @@ const SalesforceObjectType = builder.prismaObject('SyncObject', {
   }),
 });
 
-builder.prismaObject('MappingVersion', {
+export const MappingVersionType = builder.prismaObject('MappingVersion', {
   fields: (t) => ({
     id: t.exposeID('id'),
     version: t.exposeInt('version'),
@@ -106,7 +106,7 @@ export const SyncRecordType = builder.prismaNode('SyncRecord', {
         tenant: { select: { connection: { select: { instanceUrl: true } } } },
       },
       resolve: (record) => {
-        const ambiguity = record.candidates as Ambiguity | null;
+        const ambiguity = parseAmbiguity(record.candidates);
         const instanceUrl = record.tenant.connection?.instanceUrl;
         return (ambiguity?.candidates ?? []).map((c) => ({
           object: ambiguity!.object,
@@ -134,21 +134,19 @@ export const SyncRecordType = builder.prismaNode('SyncRecord', {
 void SalesforceObjectType;
 
 builder.queryField('syncRecord', (t) =>
-  t.prismaField({
+  t.withAuth({ tenant: true }).prismaField({
     type: 'SyncRecord',
     nullable: true,
-    authScopes: { tenant: true },
     args: { id: t.arg.globalID({ required: true, for: [SyncRecordType] }) },
     resolve: (query, _root, { id }, { prisma, viewer }) =>
-      prisma.syncRecord.findFirst({ ...query, where: { id: id.id, tenantId: viewer.tenantId! } }),
+      prisma.syncRecord.findFirst({ ...query, where: { id: id.id, tenantId: viewer.tenantId } }),
   }),
 );
 
 builder.queryField('syncRecords', (t) =>
-  t.prismaConnection({
+  t.withAuth({ tenant: true }).prismaConnection({
     type: 'SyncRecord',
     cursor: 'id',
-    authScopes: { tenant: true },
     description: "The tenant's sync records, newest first.",
     args: {
       status: t.arg({ type: [SyncStatusEnum], required: false }),
@@ -171,7 +169,7 @@ builder.queryField('syncRecords', (t) =>
       return prisma.syncRecord.findMany({
         ...query,
         where: {
-          tenantId: viewer.tenantId!,
+          tenantId: viewer.tenantId,
           status: args.status ? { in: args.status } : undefined,
           sourceKind: args.sourceKind ?? undefined,
           sourceId: args.sourceId ?? undefined,
@@ -187,16 +185,15 @@ builder.queryField('syncRecords', (t) =>
 );
 
 builder.mutationField('retrySync', (t) =>
-  t.prismaField({
+  t.withAuth({ agent: true }).prismaField({
     type: 'SyncRecord',
     description: 'Queues a dead-lettered (or any unfinished) sync again, with a fresh count of attempts.',
     // Retries are an agent's action on a chat (README's role table); integration keys record and read.
-    authScopes: { agent: true },
     errors: { types: [NotFoundError] },
     args: { id: t.arg.globalID({ required: true, for: [SyncRecordType] }) },
     resolve: async (query, _root, { id }, { prisma, viewer, services }) => {
       const record = await prisma.syncRecord.findFirst({
-        where: { id: id.id, tenantId: viewer.tenantId! },
+        where: { id: id.id, tenantId: viewer.tenantId },
       });
       if (!record) throw new NotFoundError('sync record', id.id);
       await services.sync.retry(record.id);
@@ -208,12 +205,11 @@ builder.mutationField('retrySync', (t) =>
 const SALESFORCE_ID = /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/;
 
 builder.mutationField('resolveSalesforceMatch', (t) =>
-  t.prismaField({
+  t.withAuth({ agent: true }).prismaField({
     type: 'SyncRecord',
     description:
       'Picks the record a visitor is, for a sync waiting in NEEDS_REVIEW. The choice is remembered for the visitor ' +
       '(their next chats use it without asking) and the sync continues.',
-    authScopes: { agent: true },
     errors: { types: [NotFoundError, InvalidInputError] },
     args: {
       syncRecordId: t.arg.globalID({ required: true, for: [SyncRecordType] }),
@@ -222,7 +218,7 @@ builder.mutationField('resolveSalesforceMatch', (t) =>
     },
     resolve: async (query, _root, args, { prisma, viewer, services }) => {
       const record = await prisma.syncRecord.findFirst({
-        where: { id: args.syncRecordId.id, tenantId: viewer.tenantId! },
+        where: { id: args.syncRecordId.id, tenantId: viewer.tenantId },
       });
       if (!record) throw new NotFoundError('sync record', args.syncRecordId.id);
       if (record.status !== 'NEEDS_REVIEW')
@@ -236,7 +232,7 @@ builder.mutationField('resolveSalesforceMatch', (t) =>
           'salesforceId must be a 15- or 18-character Salesforce id.',
           'salesforceId',
         );
-      const ambiguity = record.candidates as Ambiguity | null;
+      const ambiguity = parseAmbiguity(record.candidates);
       if (ambiguity?.candidates.length) {
         if (ambiguity.object !== args.object)
           throw new InvalidInputError(`The candidates are ${ambiguity.object} records.`, 'object');

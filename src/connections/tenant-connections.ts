@@ -1,6 +1,6 @@
 // A tenant's connection to its org: starting and completing the OAuth flow, the token lifecycle, and disconnecting.
 // Tokens are stored sealed (src/crypto.ts) and never leave this file in clear except inside jsforce Connections.
-import './http-env.ts';
+import '../salesforce/http-env.ts';
 import { EventEmitter } from 'node:events';
 import { Connection } from 'jsforce';
 import type { Config } from '../config.ts';
@@ -8,10 +8,13 @@ import type { SecretBox } from '../crypto.ts';
 import type { Prisma } from '../db/open.ts';
 import type { ConfigurationKind, ConnectionStatus } from '../generated/prisma/enums.ts';
 import type { Logger } from '../log.ts';
-import { AcceptingTransport } from './accepting-transport.ts';
-import { type AppInput, ConnectedApps, type CustomConfigurationView } from './connected-apps.ts';
-import { EndpointPolicy, UntrustedEndpointError } from './endpoints.ts';
-import { ConfigurationMissingError, ConnectionUnavailableError, SalesforceConnectError } from './errors.ts';
+import { AcceptingTransport } from '../salesforce/accepting-transport.ts';
+import { EndpointPolicy, UntrustedEndpointError } from '../salesforce/endpoints.ts';
+import {
+  ConfigurationMissingError,
+  ConnectionUnavailableError,
+  SalesforceConnectError,
+} from '../salesforce/errors.ts';
 import {
   type AppCredentials,
   authorizationUrl,
@@ -24,10 +27,11 @@ import {
   START_PATH,
   type TokenResponse,
   UnreachableError,
-} from './oauth.ts';
+} from '../salesforce/oauth.ts';
+import { type AppInput, ConnectedApps, type CustomConfigurationView } from './connected-apps.ts';
 import { consumeState, createState, openState } from './oauth-state.ts';
 
-export { ConnectionUnavailableError } from './errors.ts';
+export { ConnectionUnavailableError } from '../salesforce/errors.ts';
 
 /** What anyone may see of a connection: no secret, no token. */
 export interface ConnectionView {
@@ -169,6 +173,9 @@ export class SalesforceConnections extends EventEmitter<ConnectionEvents> {
           `${loginUrl}. Connect again with "Connect with Salesforce".`,
       );
     }
+    await this.audit(tenantId, actor, 'salesforce.custom-configuration.saved', {
+      clientId: input.clientId.trim(),
+    });
   }
 
   /** The callback: checks the state and the browser, exchanges the code, reads the identity, stores the tokens sealed. */
@@ -566,7 +573,9 @@ export class SalesforceConnections extends EventEmitter<ConnectionEvents> {
   }
 }
 
-/** Why a refresh gave up for good; the jsforce call then fails with "Unable to refresh session due to: <this>". */
+/** Why a refresh gave up for good; the jsforce call then fails with "Unable to refresh session due to: <this>".
+ *  jsforce keeps only the message of the refresh's error (lib/session-refresh-delegate.js), with no code or cause,
+ *  so these two sentences are the reason's only carrier. */
 const NOT_CONNECTED_ANY_MORE = 'the tenant is no longer connected to Salesforce';
 const MUST_REAUTHORIZE = 'the Salesforce connection must be re-authorized';
 

@@ -6,7 +6,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { SecretBox } from '../crypto.ts';
 import type { Prisma } from '../db/open.ts';
 import type { ConfigurationKind } from '../generated/prisma/enums.ts';
-import { SalesforceConnectError } from './errors.ts';
+import { SalesforceConnectError } from '../salesforce/errors.ts';
 
 /** Between "Connect with Salesforce" and the callback: enough to sign in, short enough to be useless if leaked. */
 export const STATE_TTL_MS = 10 * 60 * 1000;

@@ -3,15 +3,15 @@
 import type { SecretBox } from '../crypto.ts';
 import type { Prisma } from '../db/open.ts';
 import type { ConfigurationKind } from '../generated/prisma/enums.ts';
-import type { EndpointPolicy } from './endpoints.ts';
-import { ConfigurationInputError, ConfigurationMissingError } from './errors.ts';
+import type { EndpointPolicy } from '../salesforce/endpoints.ts';
+import { ConfigurationInputError, ConfigurationMissingError } from '../salesforce/errors.ts';
 import {
   type AppCredentials,
   exchangeCode,
   normalizeSalesforceUrl,
   OAuthResponseError,
   UnreachableError,
-} from './oauth.ts';
+} from '../salesforce/oauth.ts';
 
 export interface SystemAppView {
   clientId: string;
