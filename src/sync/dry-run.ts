@@ -12,15 +12,19 @@ import type { CompiledMapping } from '../mapping/compile.ts';
 import type { CxEvent } from '../mapping/event.ts';
 import type { ManualAction } from '../mapping/plan.ts';
 import { splitAttachments } from './attachments.ts';
+import { dedupeKeyOf } from './ingest.ts';
 import { ACTION_PREFIX, type OpenRecord } from './ledger.ts';
 import type { OwnerCache } from './owner-cache.ts';
 import { type Planned, planRecords, type Session } from './plan-records.ts';
+import { SETTLED_STATUSES } from './state.ts';
 import { normalizeVisitorKey } from './visitor-key.ts';
 
 export interface DryRunInput {
   tenantId: string;
   sourceKind: 'CHAT' | 'CONVERSATION';
   event: CxEvent;
+  /** CloudCX's id of the event, if given: a repeat of a stored event adds nothing, as in ingest. */
+  eventId?: string | null;
   /** An agent's action to plan as well (manual mode). */
   action?: ManualAction;
   mapping: CompiledMapping;
@@ -30,7 +34,19 @@ export async function dryRun(
   deps: { prisma: Prisma; owners: OwnerCache; connections: SalesforceConnections },
   input: DryRunInput,
 ): Promise<{ planned: Planned; connected: boolean }> {
-  const record = await recordWith(deps.prisma, input);
+  const { record, repeat } = await recordWith(deps.prisma, input);
+  // A repeat of a stored event wakes no worker once the chat is settled: the sync would write nothing.
+  const idle = repeat && SETTLED_STATUSES.includes(record.status);
+  const result = await planWith(deps, input, record);
+  if (!idle) return result;
+  return { ...result, planned: { ...result.planned, plan: { ...result.planned.plan, steps: [] } } };
+}
+
+async function planWith(
+  deps: { prisma: Prisma; owners: OwnerCache; connections: SalesforceConnections },
+  input: DryRunInput,
+  record: OpenRecord,
+): Promise<{ planned: Planned; connected: boolean }> {
   const mapping = { compiled: input.mapping };
   let session: Session | null = null;
   try {
@@ -49,7 +65,10 @@ export async function dryRun(
 }
 
 /** The record as the worker would load it: its stored events and objects, and this event (and action) not applied. */
-async function recordWith(prisma: Prisma, input: DryRunInput): Promise<OpenRecord> {
+async function recordWith(
+  prisma: Prisma,
+  input: DryRunInput,
+): Promise<{ record: OpenRecord; repeat: boolean }> {
   const { tenantId, sourceKind, event, action } = input;
   const stored = await prisma.syncRecord.findFirst({
     where: { tenantId, sourceKind, sourceId: event.id },
@@ -67,12 +86,14 @@ async function recordWith(prisma: Prisma, input: DryRunInput): Promise<OpenRecor
     receivedAt: now,
     appliedAt: null,
   });
+  // A repeat of an event the chat already holds is dropped by ingest: the dry run plans without it too.
+  const repeat = stored?.events.some((e) => e.dedupeKey === dedupeKeyOf(event, input.eventId)) ?? false;
   const events = [
-    unapplied(event.kind, splitAttachments(event).stored),
+    ...(repeat ? [] : [unapplied(event.kind, splitAttachments(event).stored)]),
     ...(action ? [unapplied(`${ACTION_PREFIX}${action}`, { action, actor: 'dry-run' })] : []),
   ];
-  if (stored) return { ...stored, events: [...stored.events, ...events] };
-  return {
+  if (stored) return { record: { ...stored, events: [...stored.events, ...events] }, repeat };
+  const created: OpenRecord = {
     id,
     tenantId,
     sourceKind,
@@ -95,4 +116,5 @@ async function recordWith(prisma: Prisma, input: DryRunInput): Promise<OpenRecor
     events,
     objects: [],
   };
+  return { record: created, repeat };
 }

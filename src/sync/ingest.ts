@@ -54,7 +54,7 @@ export async function ingestEvent(
   // for that send, and must not wake a long batch's first chats slice by slice while the rest are still stored.
   const timing =
     input.wake === false ? { ...base, wakeSeconds: Math.max(base.wakeSeconds, BATCH_WAKE_SECONDS) } : base;
-  const dedupeKey = input.eventId ? `id:${input.eventId}` : `sha256:${hashEvent(event)}`;
+  const dedupeKey = dedupeKeyOf(event, input.eventId);
   const visitorKey = normalizeVisitorKey(event.visitor);
   const visitor = visitorColumns(event.visitor);
   // Files apart from the event: the event stays small to load; a file is read only to upload it.
@@ -183,6 +183,11 @@ function visitorColumns(visitor: CxEvent['visitor']): {
     email: clean(visitor.email),
     phone: clean(visitor.phone),
   };
+}
+
+/** What makes a repeat of an event a duplicate: CloudCX's event id, or without one the event's content. */
+export function dedupeKeyOf(event: CxEvent, eventId?: string | null): string {
+  return eventId ? `id:${eventId}` : `sha256:${hashEvent(event)}`;
 }
 
 function randomId(): string {

@@ -141,6 +141,8 @@ describe('planChat', () => {
     const real = await org.recordChat({ ...input, waitSeconds: 20 });
     expect(real.status).toBe('SYNCED');
     await expectCarriedOut(dry.plan.steps, real, before);
+    // Sent again, the same event is a duplicate that ingest drops: the dry run plans nothing either.
+    expect((await dryRun({ event: input })).plan.steps).toEqual([]);
   });
 
   it('plans a new visitor found by phone through the search index, and the sync creates exactly that', async () => {

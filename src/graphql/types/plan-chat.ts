@@ -128,6 +128,7 @@ builder.queryField('planChat', (t) =>
           tenantId,
           sourceKind: args.event ? 'CHAT' : 'CONVERSATION',
           event,
+          eventId: input.eventId ?? null,
           ...(args.action ? { action: args.action } : {}),
           mapping: compiled,
         },
