@@ -25,7 +25,7 @@ import {
 import {
   BUDGET_WAIT_CODE,
   backoffSeconds,
-  claimRecords,
+  claimVisitors,
   DEFAULT_TIMING,
   MAPPING_INVALID_CODE,
   SETTLED_STATUSES,
@@ -378,12 +378,8 @@ export class SyncService {
         .map((r) => r.visitorKey ?? r.id),
     );
     const free = records.filter((r) => !held.has(r.visitorKey ?? r.id));
-    // Only what this UPDATE changed: another instance may have claimed some of them since they were loaded.
-    const claimed = await claimRecords(
-      this.workerPrisma,
-      free.map((r) => r.id),
-      this.timing,
-    );
+    // Only what this worker took, whole visitors: another instance may have claimed some since they were loaded.
+    const claimed = await claimVisitors(this.workerPrisma, free, this.timing);
     return free.filter((r) => claimed.has(r.id));
   }
 

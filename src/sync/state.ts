@@ -74,7 +74,10 @@ export type SyncEvent =
   /** The cause of a wait is fixed (reconnected, a mapping published): due now. */
   | { type: 'resume' }
   /** An agent asked for it (retrySync, a match resolved): a fresh count of attempts. */
-  | { type: 'retryRequested' };
+  | { type: 'retryRequested' }
+  /** A claim given back untouched (another worker holds part of the visitor): the status and time it had before,
+   *  and the attempt the claim counted. */
+  | { type: 'release'; status: SyncStatus; until: Date | null };
 
 export type SyncEventType = SyncEvent['type'];
 
@@ -98,6 +101,7 @@ export const TRANSITIONS: Record<SyncEventType, readonly SyncStatus[]> = {
   connectionLost: ['RUNNING'],
   resume: ['WAITING_FOR_CONNECTION', 'RETRYING', 'PENDING'],
   retryRequested: ALL.filter((status) => status !== 'RUNNING'),
+  release: ['RUNNING'],
 };
 
 /** Exponential backoff with jitter after `attempts` failed attempts: 2 s, 4 s, 8 s… capped at 5 minutes. */
@@ -177,6 +181,8 @@ function changes(event: SyncEvent, timing: Timing): PrismaNamespace.SyncRecordUp
       return { status: 'PENDING', nextAttemptAt: new Date() };
     case 'retryRequested':
       return { status: 'PENDING', attempts: 0, nextAttemptAt: new Date(), ...clearedError };
+    case 'release':
+      return { status: event.status, attempts: { decrement: 1 }, nextAttemptAt: event.until };
   }
 }
 
@@ -238,4 +244,49 @@ export async function claimRecords(
     select: { id: true },
   });
   return new Set(claimed.map((r) => r.id));
+}
+
+/** A record as a claimer loaded it. */
+export interface LoadedRecord {
+  id: string;
+  visitorKey: string | null;
+  status: SyncStatus;
+  nextAttemptAt: Date | null;
+}
+
+/** Claims loaded records per visitor, all or none; answers the ids held. A visitor is written by one worker at a
+ *  time (two would create two Leads for one new visitor), and two instances may have loaded overlapping sets of
+ *  its records (a chat arrived between their loads): a visitor of which this UPDATE did not take every loaded
+ *  record is given back as it was, and its job or the sweeper brings it back. */
+export async function claimVisitors(
+  prisma: Prisma,
+  records: LoadedRecord[],
+  timing: Timing = DEFAULT_TIMING,
+): Promise<Set<string>> {
+  const claimed = await claimRecords(
+    prisma,
+    records.map((r) => r.id),
+    timing,
+  );
+  const visitor = (r: LoadedRecord) => r.visitorKey ?? r.id;
+  const partial = new Set(records.filter((r) => !claimed.has(r.id)).map(visitor));
+  const given = records.filter((r) => claimed.has(r.id) && partial.has(visitor(r)));
+  // One UPDATE per (status, time) the records had before.
+  const groups = new Map<string, LoadedRecord[]>();
+  for (const r of given) {
+    const key = `${r.status}|${r.nextAttemptAt?.toISOString() ?? ''}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  await Promise.all(
+    [...groups.values()].map((group) =>
+      transition(
+        prisma,
+        group.map((r) => r.id),
+        { type: 'release', status: group[0]!.status, until: group[0]!.nextAttemptAt },
+        timing,
+      ),
+    ),
+  );
+  for (const r of given) claimed.delete(r.id);
+  return claimed;
 }

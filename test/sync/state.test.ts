@@ -6,6 +6,7 @@ import type { SyncStatus } from '../../src/generated/prisma/enums.ts';
 import {
   backoffSeconds,
   claimRecords,
+  claimVisitors,
   MAX_ATTEMPTS,
   STATUSES,
   type SyncEvent,
@@ -32,6 +33,7 @@ const EVENTS: Record<SyncEventType, SyncEvent> = {
   connectionLost: { type: 'connectionLost', error },
   resume: { type: 'resume' },
   retryRequested: { type: 'retryRequested' },
+  release: { type: 'release', status: 'RETRYING', until: soon },
 };
 
 // Columns: PENDING RUNNING SYNCED RETRYING DEAD NEEDS_REVIEW WAITING_FOR_CONNECTION SKIPPED; '.' = unchanged.
@@ -65,6 +67,7 @@ const TABLE: Record<SyncEventType, Array<SyncStatus | '.'>> = {
   connectionLost: [_, 'WAITING_FOR_CONNECTION', _, _, _, _, _, _],
   resume: [P, _, _, P, _, _, P, _],
   retryRequested: [P, _, P, P, P, P, P, P],
+  release: [_, 'RETRYING', _, _, _, _, _, _],
 };
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -162,6 +165,72 @@ describe('claiming', () => {
         expect(new Set([...a, ...b])).toEqual(new Set(ids));
         const rows = await db.prisma.syncRecord.findMany({ where: { id: { in: ids } } });
         expect(rows.every((r) => r.status === 'RUNNING' && r.attempts === 1)).toBe(true);
+      }
+    } finally {
+      await other.close();
+    }
+  });
+});
+
+describe('claiming per visitor', () => {
+  const ofVisitor = (n: number, visitorKey: string) =>
+    Promise.all(
+      Array.from({ length: n }, (_, i) =>
+        db.prisma.syncRecord.create({
+          data: {
+            tenantId,
+            sourceKind: 'CHAT',
+            sourceId: `${visitorKey}-${i}`,
+            visitorKey,
+            status: i % 2 ? 'RETRYING' : 'PENDING',
+            attempts: 2,
+            nextAttemptAt: new Date(Date.now() - 1000 * (i + 1)),
+          },
+        }),
+      ),
+    );
+
+  it('gives a visitor back as it was when another worker holds part of it', async () => {
+    const records = await ofVisitor(3, 'partial');
+    const [first] = records;
+    expect(await claimRecords(db.prisma, [first!.id])).toEqual(new Set([first!.id]));
+    expect(await claimVisitors(db.prisma, records)).toEqual(new Set());
+    const rows = await db.prisma.syncRecord.findMany({ where: { id: { in: records.map((r) => r.id) } } });
+    for (const before of records.slice(1)) {
+      const after = rows.find((r) => r.id === before.id)!;
+      expect(after).toMatchObject({
+        status: before.status,
+        attempts: 2,
+        nextAttemptAt: before.nextAttemptAt,
+      });
+    }
+    expect(rows.find((r) => r.id === first!.id)).toMatchObject({ status: 'RUNNING', attempts: 3 });
+  });
+
+  it('lets at most one of two workers hold a visitor whose records they loaded in overlapping sets', async () => {
+    const other = await openDatabase({ databaseUrl: database.url, dataDir: '/nonexistent' });
+    try {
+      for (let round = 0; round < 8; round++) {
+        const records = await ofVisitor(12, `overlap-${round}`);
+        // One loaded before the last chat arrived, the other after the first was gone from its load.
+        const [a, b] = await Promise.all([
+          claimVisitors(db.prisma, records.slice(0, 11)),
+          claimVisitors(other.prisma, records.slice(1)),
+        ]);
+        expect(a.size === 0 || b.size === 0).toBe(true);
+        const held = a.size > 0 ? a : b;
+        const rows = await db.prisma.syncRecord.findMany({ where: { visitorKey: `overlap-${round}` } });
+        // What is held is RUNNING with one attempt counted; everything else is as it was.
+        for (const row of rows) {
+          const before = records.find((r) => r.id === row.id)!;
+          if (held.has(row.id)) expect(row).toMatchObject({ status: 'RUNNING', attempts: 3 });
+          else
+            expect(row).toMatchObject({
+              status: before.status,
+              attempts: 2,
+              nextAttemptAt: before.nextAttemptAt,
+            });
+        }
       }
     } finally {
       await other.close();
