@@ -64,3 +64,47 @@ export async function authenticateApiKey(prisma: Prisma, key: string): Promise<V
   verified.set(hash, { viewer, until: Date.now() + CACHE_TTL_MS });
   return viewer;
 }
+
+/** A tenant's new key, created on a person's or key's behalf and audited. */
+export async function issueApiKey(
+  prisma: Prisma,
+  input: { tenantId: string; role: Role; name: string; actor: string },
+): Promise<{ id: string; key: string }> {
+  const created = await createApiKey(prisma, input);
+  await prisma.auditEvent.create({
+    data: {
+      tenantId: input.tenantId,
+      actor: input.actor,
+      action: 'api-key.created',
+      details: { id: created.id, role: input.role },
+    },
+  });
+  return created;
+}
+
+/** Revokes a tenant's key (audited when this call revoked it); false when the tenant has no such key. */
+export async function revokeApiKey(
+  prisma: Prisma,
+  input: { tenantId: string; id: string; actor: string },
+): Promise<boolean> {
+  const { count } = await prisma.apiKey.updateMany({
+    where: { id: input.id, tenantId: input.tenantId, revokedAt: null },
+    data: { revokedAt: new Date() },
+  });
+  const key = await prisma.apiKey.findFirst({
+    where: { id: input.id, tenantId: input.tenantId },
+    select: { id: true },
+  });
+  if (!key) return false;
+  forgetApiKey(key.id);
+  if (count > 0)
+    await prisma.auditEvent.create({
+      data: {
+        tenantId: input.tenantId,
+        actor: input.actor,
+        action: 'api-key.revoked',
+        details: { id: key.id },
+      },
+    });
+  return true;
+}

@@ -52,7 +52,8 @@ export class ConnectedApps {
     });
   }
 
-  async setSystem(input: AppInput): Promise<SystemAppView> {
+  /** Sets the platform app, audited on behalf of `actor` when one asked (the demo sets it up unaudited). */
+  async setSystem(input: AppInput, actor?: string): Promise<SystemAppView> {
     const { prisma, secrets } = this.deps;
     const current = await prisma.platformApp.findUnique({ where: { id: 'default' } });
     const app = await this.checked(input, current);
@@ -61,17 +62,28 @@ export class ConnectedApps {
       clientSecretEnc: secrets.seal(app.clientSecret),
       loginUrl: app.loginUrl,
     };
-    return prisma.platformApp.upsert({
+    const saved = await prisma.platformApp.upsert({
       where: { id: 'default' },
       create: { id: 'default', ...data },
       update: data,
       select: { clientId: true, loginUrl: true, updatedAt: true },
     });
+    if (actor)
+      await prisma.auditEvent.create({
+        data: {
+          actor,
+          action: 'platform-app.set',
+          details: { clientId: saved.clientId, loginUrl: saved.loginUrl },
+        },
+      });
+    return saved;
   }
 
   /** Tenants connected through it keep their tokens until a refresh fails. */
-  async clearSystem(): Promise<boolean> {
-    const { count } = await this.deps.prisma.platformApp.deleteMany({ where: { id: 'default' } });
+  async clearSystem(actor: string): Promise<boolean> {
+    const { prisma } = this.deps;
+    const { count } = await prisma.platformApp.deleteMany({ where: { id: 'default' } });
+    if (count > 0) await prisma.auditEvent.create({ data: { actor, action: 'platform-app.cleared' } });
     return count > 0;
   }
 

@@ -80,6 +80,12 @@ const CreateTenant = graphql(`
   }
 `);
 
+const ClearSystemSalesforceApp = graphql(`
+  mutation ClearSystemSalesforceApp {
+    clearSystemSalesforceApp
+  }
+`);
+
 let service: TestService;
 let acme: Awaited<ReturnType<TestService['createTenant']>>;
 let globex: Awaited<ReturnType<TestService['createTenant']>>;
@@ -90,6 +96,15 @@ beforeAll(async () => {
   globex = await service.createTenant('globex');
 });
 afterAll(() => service?.close());
+
+/** The audit lines of an action (of one key's id, when given). */
+async function audit(action: string, details?: { id: string }) {
+  const rows = await service.app.db.prisma.auditEvent.findMany({
+    where: { action, ...(details ? { details: { path: ['id'], equals: details.id } } : {}) },
+    select: { tenantId: true, actor: true, details: true },
+  });
+  return rows;
+}
 
 function token(claims: Record<string, unknown>, options: { secret?: string; expiresIn?: string } = {}) {
   return new SignJWT(claims)
@@ -136,6 +151,13 @@ describe('API keys', () => {
       where: { id: result.createApiKey.data.apiKey.id },
     });
     expect(JSON.stringify(stored)).not.toContain(key.slice(`cxsf_${stored.prefix}_`.length));
+    expect(await audit('api-key.created', { id: stored.id })).toEqual([
+      {
+        tenantId: acme.id,
+        actor: expect.stringMatching(/^api-key:/),
+        details: { id: stored.id, role: 'INTEGRATION' },
+      },
+    ]);
   });
 
   it('refuses a revoked key', async () => {
@@ -143,7 +165,12 @@ describe('API keys', () => {
       .client(acme.keys.ADMIN)
       .request(CreateApiKey, { input: { name: 'temp', role: 'AGENT' } });
     if (created.createApiKey.__typename !== 'MutationCreateApiKeySuccess') throw new Error('not created');
-    await service.client(acme.keys.ADMIN).request(RevokeApiKey, { id: created.createApiKey.data.apiKey.id });
+    const { id } = created.createApiKey.data.apiKey;
+    await service.client(acme.keys.ADMIN).request(RevokeApiKey, { id });
+    // Revoking it again answers the key and writes no second line.
+    const again = await service.client(acme.keys.ADMIN).request(RevokeApiKey, { id });
+    expect(again.revokeApiKey.__typename).toBe('MutationRevokeApiKeySuccess');
+    expect(await audit('api-key.revoked', { id })).toHaveLength(1);
     const error = await graphqlError(service.client(created.createApiKey.data.key).request(Viewer));
     expect(error).toMatchObject({
       status: 401,
@@ -186,6 +213,12 @@ describe('roles', () => {
     if (created.createTenant.__typename !== 'MutationCreateTenantSuccess') throw new Error('not created');
     const viewer = await service.client(created.createTenant.data.adminKey).request(Viewer);
     expect(viewer.viewer).toMatchObject({ role: 'ADMIN', tenant: { slug: 'initech' } });
+    const tenantId = created.createTenant.data.tenantId;
+    expect(await audit('tenant.created')).toContainEqual({
+      tenantId,
+      actor: expect.any(String),
+      details: null,
+    });
     const again = await service
       .client(system)
       .request(CreateTenant, { input: { slug: 'initech', name: 'Again' } });
@@ -193,6 +226,24 @@ describe('roles', () => {
       __typename: 'InvalidInputError',
       message: 'A tenant with slug "initech" already exists.',
     });
+  });
+});
+
+describe('the platform app', () => {
+  it('is cleared by the platform, audited once', async () => {
+    await service.app.db.prisma.platformApp.create({
+      data: { clientId: 'x', clientSecretEnc: 'sealed', loginUrl: 'https://test.salesforce.com' },
+    });
+    const system = await service.systemKey();
+    expect((await service.client(system).request(ClearSystemSalesforceApp)).clearSystemSalesforceApp).toBe(
+      true,
+    );
+    expect((await service.client(system).request(ClearSystemSalesforceApp)).clearSystemSalesforceApp).toBe(
+      false,
+    );
+    expect(await audit('platform-app.cleared')).toEqual([
+      { tenantId: null, actor: expect.any(String), details: null },
+    ]);
   });
 });
 

@@ -1,5 +1,5 @@
 // API keys of the caller's tenant: list, create (shown once), revoke.
-import { createApiKey, forgetApiKey } from '../../auth/api-keys.ts';
+import { issueApiKey, revokeApiKey } from '../../auth/api-keys.ts';
 import { builder } from '../builder.ts';
 import { InvalidInputError, NotFoundError } from '../errors.ts';
 import { RoleEnum } from './tenant.ts';
@@ -52,18 +52,11 @@ builder.mutationField('createApiKey', (t) =>
         throw new InvalidInputError('A tenant key cannot have the SYSTEM role.', 'role');
       if (!input.name.trim())
         throw new InvalidInputError('Give the key a name that says what it is for.', 'name');
-      const created = await createApiKey(prisma, {
+      const created = await issueApiKey(prisma, {
         tenantId: viewer.tenantId,
         role: input.role,
         name: input.name.trim(),
-      });
-      await prisma.auditEvent.create({
-        data: {
-          tenantId: viewer.tenantId,
-          actor: viewer.actor,
-          action: 'api-key.created',
-          details: { id: created.id, role: input.role },
-        },
+        actor: viewer.actor,
       });
       const apiKey = await prisma.apiKey.findUniqueOrThrow({ where: { id: created.id } });
       return { apiKey, key: created.key };
@@ -77,26 +70,15 @@ builder.mutationField('revokeApiKey', (t) =>
     errors: { types: [NotFoundError] },
     args: { id: t.arg.id({ required: true }) },
     resolve: async (query, _root, { id }, { prisma, viewer }) => {
-      const { count } = await prisma.apiKey.updateMany({
-        where: { id: String(id), tenantId: viewer.tenantId, revokedAt: null },
-        data: { revokedAt: new Date() },
+      const found = await revokeApiKey(prisma, {
+        tenantId: viewer.tenantId,
+        id: String(id),
+        actor: viewer.actor,
       });
-      const key = await prisma.apiKey.findFirst({
-        ...query,
-        where: { id: String(id), tenantId: viewer.tenantId },
-      });
+      const key = found
+        ? await prisma.apiKey.findFirst({ ...query, where: { id: String(id), tenantId: viewer.tenantId } })
+        : null;
       if (!key) throw new NotFoundError('API key', String(id));
-      forgetApiKey(key.id);
-      if (count > 0) {
-        await prisma.auditEvent.create({
-          data: {
-            tenantId: viewer.tenantId,
-            actor: viewer.actor,
-            action: 'api-key.revoked',
-            details: { id: key.id },
-          },
-        });
-      }
       return key;
     },
   }),

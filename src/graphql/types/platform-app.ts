@@ -51,17 +51,8 @@ builder.mutationField('setSystemSalesforceApp', (t) =>
     authScopes: { system: true },
     errors: { types: [InvalidInputError] },
     args: { input: t.arg({ type: SetSystemSalesforceAppInput, required: true }) },
-    resolve: async (_root, { input }, { prisma, services, viewer }) => {
-      const app = await services.connections.apps.setSystem(input).catch(asInvalidInput);
-      await prisma.auditEvent.create({
-        data: {
-          actor: viewer.actor,
-          action: 'platform-app.set',
-          details: { clientId: app.clientId, loginUrl: app.loginUrl },
-        },
-      });
-      return app;
-    },
+    resolve: (_root, { input }, { services, viewer }) =>
+      services.connections.apps.setSystem(input, viewer.actor).catch(asInvalidInput),
   }),
 );
 
@@ -70,13 +61,7 @@ builder.mutationField('clearSystemSalesforceApp', (t) =>
     description:
       'Removes the platform connected app; true if one was set. Connected tenants must then reconnect.',
     authScopes: { system: true },
-    resolve: async (_root, _args, { prisma, services, viewer }) => {
-      const cleared = await services.connections.apps.clearSystem();
-      if (cleared) {
-        await prisma.auditEvent.create({ data: { actor: viewer.actor, action: 'platform-app.cleared' } });
-      }
-      return cleared;
-    },
+    resolve: (_root, _args, { services, viewer }) => services.connections.apps.clearSystem(viewer.actor),
   }),
 );
 

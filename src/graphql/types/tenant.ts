@@ -1,8 +1,8 @@
 // Tenants and the caller's own identity.
-import { createApiKey } from '../../auth/api-keys.ts';
 import { slugProblem } from '../../auth/tenant-claim.ts';
 import type { Prisma } from '../../db/open.ts';
 import { Role } from '../../generated/prisma/enums.ts';
+import { createTenant, setCloudcxTenantId } from '../../tenants/tenants.ts';
 import { builder } from '../builder.ts';
 import { InvalidInputError } from '../errors.ts';
 
@@ -96,14 +96,12 @@ builder.mutationField('createTenant', (t) =>
         throw new InvalidInputError(`A tenant with slug "${input.slug}" already exists.`, 'slug');
       }
       if (input.cloudcxTenantId != null) await checkCloudcxTenantId(prisma, input.cloudcxTenantId);
-      const tenant = await prisma.tenant.create({
-        data: { slug: input.slug, name: input.name, cloudcxTenantId: input.cloudcxTenantId ?? null },
+      return createTenant(prisma, {
+        slug: input.slug,
+        name: input.name,
+        cloudcxTenantId: input.cloudcxTenantId ?? null,
+        actor: viewer.actor,
       });
-      const key = await createApiKey(prisma, { tenantId: tenant.id, role: 'ADMIN', name: 'first admin key' });
-      await prisma.auditEvent.create({
-        data: { tenantId: tenant.id, actor: viewer.actor, action: 'tenant.created' },
-      });
-      return { tenantId: tenant.id, adminKey: key.key };
     },
   }),
 );
@@ -124,15 +122,12 @@ builder.mutationField('setTenantCloudcxId', (t) =>
       if (!(await prisma.tenant.findUnique({ where: { id: tenantId }, select: { id: true } })))
         throw new InvalidInputError('No such tenant.', 'tenantId');
       await checkCloudcxTenantId(prisma, args.cloudcxTenantId, tenantId);
-      const tenant = await prisma.tenant.update({
-        ...query,
-        where: { id: tenantId },
-        data: { cloudcxTenantId: args.cloudcxTenantId },
+      await setCloudcxTenantId(prisma, {
+        tenantId,
+        cloudcxTenantId: args.cloudcxTenantId,
+        actor: viewer.actor,
       });
-      await prisma.auditEvent.create({
-        data: { tenantId, actor: viewer.actor, action: 'tenant.cloudcx-id-changed' },
-      });
-      return tenant;
+      return prisma.tenant.findUniqueOrThrow({ ...query, where: { id: tenantId } });
     },
   }),
 );
