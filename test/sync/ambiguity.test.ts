@@ -146,6 +146,12 @@ describe('two Leads with one email under onMultiple: none', () => {
       .client(org.keys.AGENT)
       .request(ResolveMatch, { id: first.id, object: 'Lead', salesforceId: newer });
     expect(answer.resolveSalesforceMatch.__typename).toBe('MutationResolveSalesforceMatchSuccess');
+    // The refused attempts above wrote no line; the choice wrote one.
+    const lines = await org.service.app.db.prisma.auditEvent.findMany({
+      where: { action: 'sync.match.resolved' },
+      select: { details: true },
+    });
+    expect(lines).toEqual([{ details: expect.objectContaining({ object: 'Lead', salesforceId: newer }) }]);
     const record = await settled(first.id);
     expect(record.status).toBe('SYNCED');
     expect(record.matchCandidates).toEqual([]);

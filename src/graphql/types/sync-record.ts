@@ -2,6 +2,7 @@
 import { GraphQLError } from 'graphql';
 import { SourceKind, SyncStatus } from '../../generated/prisma/enums.ts';
 import { recordUrl } from '../../salesforce/record-links.ts';
+import { chooseMatch, MatchChoiceError } from '../../sync/match-choice.ts';
 import { parseAmbiguity } from '../../sync/stored-json.ts';
 import { builder } from '../builder.ts';
 import { InvalidInputError, NotFoundError } from '../errors.ts';
@@ -202,8 +203,6 @@ builder.mutationField('retrySync', (t) =>
   }),
 );
 
-const SALESFORCE_ID = /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/;
-
 builder.mutationField('resolveSalesforceMatch', (t) =>
   t.withAuth({ agent: true }).prismaField({
     type: 'SyncRecord',
@@ -221,33 +220,12 @@ builder.mutationField('resolveSalesforceMatch', (t) =>
         where: { id: args.syncRecordId.id, tenantId: viewer.tenantId },
       });
       if (!record) throw new NotFoundError('sync record', args.syncRecordId.id);
-      if (record.status !== 'NEEDS_REVIEW')
-        throw new InvalidInputError(
-          `The sync is ${record.status}; only one in NEEDS_REVIEW waits for a choice.`,
-          'syncRecordId',
-        );
-      const salesforceId = args.salesforceId.trim();
-      if (!SALESFORCE_ID.test(salesforceId))
-        throw new InvalidInputError(
-          'salesforceId must be a 15- or 18-character Salesforce id.',
-          'salesforceId',
-        );
-      const ambiguity = parseAmbiguity(record.candidates);
-      if (ambiguity?.candidates.length) {
-        if (ambiguity.object !== args.object)
-          throw new InvalidInputError(`The candidates are ${ambiguity.object} records.`, 'object');
-        const chosen = ambiguity.candidates.find((c) => c.id.slice(0, 15) === salesforceId.slice(0, 15));
-        if (!chosen)
-          throw new InvalidInputError(`${salesforceId} is not one of the candidates.`, 'salesforceId');
-        await services.sync.resolveMatch(record, args.object, chosen.id);
-      } else await services.sync.resolveMatch(record, args.object, salesforceId);
-      await prisma.auditEvent.create({
-        data: {
-          tenantId: record.tenantId,
-          actor: viewer.actor,
-          action: 'sync.match.resolved',
-          details: { syncRecordId: record.id, object: args.object, salesforceId },
-        },
+      await chooseMatch(
+        { prisma, sync: services.sync },
+        { record, object: args.object, salesforceId: args.salesforceId, actor: viewer.actor },
+      ).catch((error: unknown) => {
+        if (error instanceof MatchChoiceError) throw new InvalidInputError(error.message, error.field);
+        throw error;
       });
       return prisma.syncRecord.findUniqueOrThrow({ ...query, where: { id: record.id } });
     },
