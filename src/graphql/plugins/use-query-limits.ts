@@ -11,6 +11,7 @@ import {
   type GraphQLNamedType,
   type GraphQLOutputType,
   Kind,
+  type OperationDefinitionNode,
   type SelectionSetNode,
   type ValidationContext,
   type ValueNode,
@@ -79,7 +80,7 @@ export function useQueryLimits(options: QueryLimitsOptions = {}): Plugin {
   const limits: Limits = { ...DEFAULTS, ...options };
   // Named: Yoga's validation cache keys results by the rules' names.
   const QueryLimitsRule = (context: ValidationContext) => ({
-    OperationDefinition(node: { selectionSet: SelectionSetNode; operation: string }) {
+    OperationDefinition(node: OperationDefinitionNode) {
       const root =
         node.operation === 'query'
           ? context.getSchema().getQueryType()
@@ -91,7 +92,7 @@ export function useQueryLimits(options: QueryLimitsOptions = {}): Plugin {
       const refuse = (what: keyof typeof QUERY_LIMIT_CODES, message: string, limit: number, value: number) =>
         context.reportError(
           new GraphQLError(message, {
-            nodes: [node as never],
+            nodes: [node],
             extensions: { code: QUERY_LIMIT_CODES[what], limit, measured: value },
           }),
         );

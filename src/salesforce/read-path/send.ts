@@ -49,7 +49,7 @@ export async function sendReads(
 
 async function sendAlone(conn: Connection, read: Rendered): Promise<Answer> {
   if (read.kind === 'search') {
-    const found = (await conn.search(read.text)) as unknown as { searchRecords?: Row[] };
+    const found = await conn.search(read.text);
     return searchAnswer(found.searchRecords ?? []);
   }
   const result = await conn.query<Row>(read.text, { autoFetch: false });
