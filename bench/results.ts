@@ -48,9 +48,12 @@ export async function provenance(short: boolean): Promise<Provenance> {
   if (!process.env.BENCH_COMMIT)
     try {
       commit = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { encoding: 'utf8' }).trim();
-      const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], {
-        encoding: 'utf8',
-      });
+      // The results file itself is what the benches write: an earlier bench of the same run changes it.
+      const dirty = execFileSync(
+        'git',
+        ['status', '--porcelain', '--untracked-files=no', '--', '.', ':!bench/results.json'],
+        { encoding: 'utf8' },
+      );
       if (dirty.trim()) commit += '+changes';
     } catch {}
   let postgres = 'PGlite';
