@@ -122,8 +122,9 @@ describe('a lost answer in a bulk write', () => {
     const deadline = Date.now() + 60_000;
     while ((await tasksOf('keyless')).length < 30 && Date.now() < deadline)
       await new Promise((resolve) => setTimeout(resolve, 250));
-    // Level by level: more calls than one composite per 12 chats would take (60 steps go as 2-3 composites).
-    expect((await org.sandbox.control.apiCalls()).total).toBeLessThanOrEqual(6);
+    // Level by level, not chat by chat (that would be 30 calls and more): 60 steps go as 2-3 composites, and the
+    // lost answer costs a retry round; on a busy machine the retried chats may come back in two rounds.
+    expect((await org.sandbox.control.apiCalls()).total).toBeLessThanOrEqual(12);
     const leads = (await org.sandbox.control.records('Lead')).filter((lead: { LastName?: string }) =>
       lead.LastName?.startsWith('Keyless Visitor '),
     );
