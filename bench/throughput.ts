@@ -7,7 +7,7 @@
 // Then the sweep: for each process count, rates in turn (one short run each) until one is not kept up with (to
 // SYNCED p99 over 5 s, or a mutation refused); the highest rate kept up with is the figure.
 // Usage: npm run bench:throughput [-- --short] [-- --seconds 60] [-- --rate 300] [-- --processes 1,2,4]
-//        [-- --runs 5] [-- --sweep 10,25,50,100,150,200,300] [-- --sweep-seconds 20]
+//        [-- --profile DIR] [-- --runs 5] [-- --sweep 10,25,50,100,150,200,300 | none] [-- --sweep-seconds 20]
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,6 +38,8 @@ const PROCESSES = argList('processes', short ? [1, 2] : [1, 2, 4]);
 const SWEEP = argList('sweep', short ? [] : [10, 25, 50, 100, 150, 200, 300]);
 const SWEEP_SECONDS = argNumber('sweep-seconds', 20);
 const LATENCY_MS = 100;
+/** --profile DIR: each service writes a V8 CPU profile there (open it in Chrome's DevTools or speedscope). */
+const PROFILE_DIR = argString('profile');
 /** What "kept up with" means: the issue's target for the time from mutation to SYNCED. */
 const KEPT_UP_P99_MS = 5000;
 
@@ -49,9 +51,15 @@ const RecordChat = graphql(`
   }
 `);
 
+function argString(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i < 0 ? undefined : process.argv[i + 1];
+}
+
 function argList(name: string, fallback: number[]): number[] {
   const i = process.argv.indexOf(`--${name}`);
   if (i < 0) return fallback;
+  if (process.argv[i + 1] === 'none') return [];
   const values = String(process.argv[i + 1])
     .split(',')
     .map(Number);
@@ -95,6 +103,7 @@ async function once(processes: number, rate: number, seconds: number, run: strin
         sandbox,
         encryptionKey,
         env: { NODE_ENV: 'production', LOG_LEVEL: 'warn' },
+        nodeArgs: PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(PROFILE_DIR)}`] : [],
       });
     // The first migrates the database; the others start together.
     services.push(await start());
@@ -174,7 +183,7 @@ async function once(processes: number, rate: number, seconds: number, run: strin
       apiCalls: (await sandbox.control.apiCalls()).total,
     };
   } finally {
-    await Promise.all(services.map((s) => s.kill()));
+    await Promise.all(services.map((s) => (PROFILE_DIR ? s.stop() : s.kill())));
     await db.close();
     await sandbox.close();
     await database.drop();

@@ -48,6 +48,8 @@ export interface ServiceProcess {
   child: ChildProcess;
   /** SIGKILL, as a crash or an OOM kill would; resolves once the process is gone. */
   kill(): Promise<void>;
+  /** SIGTERM, as a deployment would: the service stops gracefully (and writes its CPU profile, if asked for one). */
+  stop(): Promise<void>;
 }
 
 export interface ServiceProcessOptions {
@@ -60,6 +62,8 @@ export interface ServiceProcessOptions {
   encryptionKey?: string;
   /** More variables (LOG_LEVEL, SYNC_JOB_EXPIRE_SECONDS, SYNC_CONCURRENCY…). */
   env?: Record<string, string>;
+  /** Node's own flags, e.g. --cpu-prof. */
+  nodeArgs?: string[];
   /** Appends the service's stdout (its log) to this file. */
   logFile?: string;
 }
@@ -68,7 +72,7 @@ export interface ServiceProcessOptions {
 export async function spawnService(options: ServiceProcessOptions): Promise<ServiceProcess> {
   const port = options.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', 'src/server.ts'], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -109,13 +113,17 @@ export async function spawnService(options: ServiceProcessOptions): Promise<Serv
     url,
     port,
     child,
-    kill: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGKILL');
-      }),
+    kill: () => signal(child, 'SIGKILL'),
+    stop: () => signal(child, 'SIGTERM'),
   };
+}
+
+function signal(child: ChildProcess, name: NodeJS.Signals): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill(name);
+  });
 }
 
 /**
