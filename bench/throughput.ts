@@ -7,7 +7,7 @@
 // Then the sweep: for each process count, rates in turn (one short run each) until one is not kept up with (to
 // SYNCED p99 over 5 s, or a mutation refused); the highest rate kept up with is the figure.
 // Usage: npm run bench:throughput [-- --short] [-- --seconds 60] [-- --rate 300] [-- --processes 1,2,4]
-//        [-- --profile DIR] [-- --runs 5] [-- --sweep 10,25,50,100,150,200,300 | none] [-- --sweep-seconds 20]
+//        [-- --api K] [-- --profile DIR] [-- --runs 5] [-- --sweep 10,25,50,100,150,200,300 | none] [-- --sweep-seconds 20]
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -40,6 +40,9 @@ const SWEEP_SECONDS = argNumber('sweep-seconds', 20);
 const LATENCY_MS = 100;
 /** --profile DIR: each service writes a V8 CPU profile there (open it in Chrome's DevTools or speedscope). */
 const PROFILE_DIR = argString('profile');
+/** --api K: of each run's processes, K answer the API only (SYNC_WORKERS=0) and take all the load; the others only
+ *  sync. Unset: every process does both and takes its share of the load. */
+const API_PROCESSES = argNumber('api', 0);
 /** What "kept up with" means: the issue's target for the time from mutation to SYNCED. */
 const KEPT_UP_P99_MS = 5000;
 
@@ -96,23 +99,28 @@ async function once(processes: number, rate: number, seconds: number, run: strin
   const services: ServiceProcess[] = [];
   const encryptionKey = randomBytes(32).toString('base64');
   try {
-    const start = () =>
+    if (API_PROCESSES >= processes) throw new Error('--api must leave at least one process to sync');
+    const start = (index: number) =>
       spawnService({
         databaseUrl: database.url,
         dataDir,
         sandbox,
         encryptionKey,
-        env: { NODE_ENV: 'production', LOG_LEVEL: 'warn' },
+        env: {
+          NODE_ENV: 'production',
+          LOG_LEVEL: 'warn',
+          ...(index < API_PROCESSES ? { SYNC_WORKERS: '0' } : {}),
+        },
         nodeArgs: PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(PROFILE_DIR)}`] : [],
       });
     // The first migrates the database; the others start together.
-    services.push(await start());
-    services.push(...(await Promise.all(Array.from({ length: processes - 1 }, start))));
+    services.push(await start(0));
+    services.push(...(await Promise.all(Array.from({ length: processes - 1 }, (_, i) => start(i + 1)))));
     const { tenantId } = await connectTenant(services[0]!, db, sandbox, 'bench');
     const key = (await createApiKey(db.prisma, { tenantId, role: 'INTEGRATION', name: 'load' })).key;
-    const clients = services.map(
-      (s) => new GraphQLClient(`${s.url}/graphql`, { headers: { authorization: `Bearer ${key}` } }),
-    );
+    const clients = services
+      .slice(0, API_PROCESSES || processes)
+      .map((s) => new GraphQLClient(`${s.url}/graphql`, { headers: { authorization: `Bearer ${key}` } }));
     await sandbox.control.setFaults({ latencyMs: LATENCY_MS });
     await sandbox.control.resetApiCalls();
 
@@ -191,6 +199,9 @@ async function once(processes: number, rate: number, seconds: number, run: strin
   }
 }
 
+const label = (processes: number) =>
+  API_PROCESSES ? `${processes} (${API_PROCESSES} API only)` : String(processes);
+
 /** A mutation answered with an error may still have been stored: every stored chat must be in Salesforce once. */
 const exactlyOnce = (r: RunFigures) => r.synced === r.recorded && r.tasks === r.synced;
 const keptUp = (r: RunFigures) => r.toSyncedP99Ms <= KEPT_UP_P99_MS && r.errors === 0;
@@ -213,7 +224,7 @@ for (const processes of PROCESSES) {
 table(
   `recordChat at ${RATE}/s offered for ${SECONDS} s, ${LATENCY_MS} ms per Salesforce call (median (min–max) of ${RUNS} runs)`,
   byProcesses.map(({ processes, ...f }) => ({
-    processes,
+    processes: label(processes),
     ...Object.fromEntries(Object.entries(f).map(([figure, s]) => [figure, formatSpread(s)])),
   })),
 );
@@ -242,7 +253,7 @@ if (SWEEP.length > 0) {
     `Sweep: recordChat/s offered for ${SWEEP_SECONDS} s each until not kept up with (to SYNCED p99 > ${KEPT_UP_P99_MS} ms or a mutation refused)`,
     sweep.flatMap(({ processes, steps }) =>
       steps.map((s) => ({
-        processes,
+        processes: label(processes),
         offered: s.rate,
         answered: s.mutationsPerSecond,
         errors: s.errors,
@@ -264,6 +275,7 @@ const written = saveSection('throughput', {
   seconds: SECONDS,
   rate: RATE,
   latencyMs: LATENCY_MS,
+  apiOnlyProcesses: API_PROCESSES,
   byProcesses,
   ...(SWEEP.length > 0
     ? { sweep: { seconds: SWEEP_SECONDS, keptUpP99Ms: KEPT_UP_P99_MS, byProcesses: sweep } }

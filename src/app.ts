@@ -56,7 +56,7 @@ export async function createApp(
   });
   const sync = await SyncService.start(
     { db, connections, log },
-    { jobExpireSeconds: config.syncJobExpireSeconds, ...options.sync, concurrency },
+    { jobExpireSeconds: config.syncJobExpireSeconds, work: config.syncWorkers, ...options.sync, concurrency },
   );
   const services: Services = {
     config,

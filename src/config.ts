@@ -42,6 +42,8 @@ export interface Config {
   syncJobExpireSeconds?: number;
   /** Sync batches one process works at once (src/sync/service.ts DEFAULT_SYNC_CONCURRENCY when unset). */
   syncConcurrency?: number;
+  /** Whether this process syncs (workers and sweeper) or only answers the API and stores events. */
+  syncWorkers: boolean;
   /** Seconds a stopping service gives requests in flight and the current sync batch. */
   shutdownTimeoutSeconds: number;
   /** Port of the demo's Salesforce sandbox. */
@@ -135,6 +137,7 @@ export const VARIABLES = {
     schema: { type: 'integer', minimum: 1, maximum: 32 },
     hint: 'must be a whole number from 1 to 32',
   },
+  SYNC_WORKERS: { schema: BOOLEAN, hint: 'must be 1 or 0' },
   SHUTDOWN_TIMEOUT_SECONDS: {
     schema: { type: 'integer', minimum: 0, maximum: 600, default: 25 },
     hint: 'must be a whole number of seconds from 0 to 600',
@@ -220,6 +223,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sandboxPort: get<number>('SANDBOX_PORT') ?? (port === 0 ? 0 : port + 1),
     syncJobExpireSeconds: get('SYNC_JOB_EXPIRE_SECONDS'),
     syncConcurrency: get('SYNC_CONCURRENCY'),
+    syncWorkers:
+      values.SYNC_WORKERS === undefined || values.SYNC_WORKERS === '1' || values.SYNC_WORKERS === 'true',
     shutdownTimeoutSeconds: get<number>('SHUTDOWN_TIMEOUT_SECONDS')!,
     nodeEnv,
     exposure: readExposure(values, production),

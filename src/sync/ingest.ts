@@ -1,18 +1,25 @@
-// Stores an event without an interactive transaction: one statement creates (or finds) the chat's record and adds
-// the event, deduplicated; the state machine reopens a finished chat; a job wakes a worker. The record's next time
-// is set as it is stored, so a job lost between the statement and the send (crash, outage) is woken by the sweeper.
+// Stores an event without an interactive transaction: one statement checks the chat's storage limits, creates (or
+// finds) the chat's record and adds the event, deduplicated; the state machine reopens a finished chat; a job wakes a
+// worker. The record's next time is set as it is stored, so a job lost between the statement and the send (crash,
+// outage) is woken by the sweeper.
 import { createHash } from 'node:crypto';
-import type PgBoss from 'pg-boss';
 import type { Prisma } from '../db/open.ts';
 import type { SourceKind, SyncRecord } from '../generated/prisma/client.ts';
-import type { Logger } from '../log.ts';
 import type { CxEvent } from '../mapping/event.ts';
 import type { ManualAction } from '../mapping/plan.ts';
 import { splitAttachments } from './attachments.ts';
+import type { JobSender } from './job-sender.ts';
 import { ACTION_PREFIX } from './ledger.ts';
-import { checkStorage, type StorageLimits } from './limits.ts';
-import { enqueueOptions, type SqlExecutor, SYNC_QUEUE, type SyncJob } from './queue.ts';
-import { DEFAULT_TIMING, type Timing, transition } from './state.ts';
+import {
+  checkTenantFiles,
+  LIMITS,
+  NOTHING_HELD,
+  StorageLimitError,
+  type StorageLimits,
+  storageRefusal,
+} from './limits.ts';
+import type { SyncJob } from './queue.ts';
+import { DEFAULT_TIMING, type Timing, TRANSITIONS, transition } from './state.ts';
 import { normalizeVisitorKey } from './visitor-key.ts';
 
 /** How long a chat stored with `wake: false` waits for the sweeper if its batch's jobs are never sent (a crash
@@ -23,19 +30,27 @@ export interface IngestResult {
   record: { id: string };
   /** The same event was delivered before: nothing new was stored. */
   duplicate: boolean;
+  /** The record as the statement left it, when nothing changed it after (a new chat, a repeat): the caller need not
+   *  read it again. Absent when a finished chat was reopened. */
+  row?: SyncRecord;
   /** The job that wakes a worker for it, when the caller sends jobs itself (`wake: false`). */
   job?: SyncJob;
 }
 
 export interface IngestDeps {
   prisma: Prisma;
-  boss: PgBoss;
-  log: Logger;
-  /** The connection pool the job is inserted through (the API's, not the workers'). */
-  sql?: SqlExecutor;
+  jobs: JobSender;
   timing?: Timing;
   limits?: StorageLimits;
 }
+
+type StoredRow = SyncRecord & {
+  inserted: boolean | null;
+  stored: number;
+  heldEvents: number | null;
+  heldBytes: bigint | null;
+  heldAttachments: number | null;
+};
 
 export async function ingestEvent(
   deps: IngestDeps,
@@ -49,6 +64,7 @@ export async function ingestEvent(
   },
 ): Promise<IngestResult> {
   const { tenantId, sourceKind, event } = input;
+  const limits = deps.limits ?? LIMITS;
   const base = deps.timing ?? DEFAULT_TIMING;
   // A chat of a batch is woken with the batch's other chats once all are stored; the sweeper is only the backstop
   // for that send, and must not wake a long batch's first chats slice by slice while the rest are still stored.
@@ -60,25 +76,43 @@ export async function ingestEvent(
   // Files apart from the event: the event stays small to load; a file is read only to upload it.
   const { stored, files } = splitAttachments(event);
   const payload = JSON.stringify(stored);
-  const fileBytes = stored.attachments?.reduce((n, a) => n + a.size, 0) ?? 0;
-  await checkStorage(
-    deps.prisma,
-    { tenantId, sourceKind, event, bytes: Buffer.byteLength(payload) + fileBytes },
-    deps.limits,
-  );
-  // INSERT … ON CONFLICT for both rows: concurrent first events of one chat find one record, repeats add nothing.
-  const rows = await deps.prisma.$queryRaw<Array<{ id: string; visitorKey: string | null; stored: number }>>`
-    WITH record AS (
+  const adding = {
+    attachments: event.attachments?.length ?? 0,
+    bytes: Buffer.byteLength(payload) + (stored.attachments?.reduce((n, a) => n + a.size, 0) ?? 0),
+  };
+  // An event over a limit on its own is refused before any statement; the chat's share is checked by the statement.
+  const alone = storageRefusal(NOTHING_HELD, adding, limits);
+  if (alone) throw alone;
+  if (adding.attachments > 0) await checkTenantFiles(deps.prisma, { tenantId, bytes: adding.bytes }, limits);
+  // One statement: what the chat holds, the record created (or found) only if the event fits, the event added once
+  // (INSERT … ON CONFLICT for both rows: concurrent first events of one chat find one record, repeats add nothing),
+  // and its files. A new record is PENDING with its next time; it needs no other write.
+  const [row] = await deps.prisma.$queryRaw<StoredRow[]>`
+    WITH held AS (
+      SELECT (SELECT count(*) FROM "SyncEvent" e WHERE e."syncRecordId" = r."id")::int AS "events",
+             ((SELECT coalesce(sum(pg_column_size(e."payload")), 0) FROM "SyncEvent" e WHERE e."syncRecordId" = r."id")
+              + (SELECT coalesce(sum(a."size"), 0) FROM "SyncAttachment" a WHERE a."syncRecordId" = r."id"))::bigint
+               AS "bytes",
+             (SELECT count(*) FROM "SyncAttachment" a WHERE a."syncRecordId" = r."id")::int AS "attachments"
+        FROM "SyncRecord" r
+       WHERE r."tenantId" = ${tenantId} AND r."sourceKind" = ${sourceKind}::"SourceKind" AND r."sourceId" = ${event.id}
+    ), record AS (
       INSERT INTO "SyncRecord" ("id", "tenantId", "sourceKind", "sourceId", "visitorKey", "visitorName",
                                 "visitorEmail", "visitorPhone", "nextAttemptAt", "updatedAt")
-      VALUES (${randomId()}, ${tenantId}, ${sourceKind}::"SourceKind", ${event.id}, ${visitorKey}, ${visitor.name},
-              ${visitor.email}, ${visitor.phone}, ${new Date(Date.now() + timing.wakeSeconds * 1000)}, now())
+      SELECT ${randomId()}, ${tenantId}, ${sourceKind}::"SourceKind", ${event.id}, ${visitorKey}::text,
+             ${visitor.name}::text, ${visitor.email}::text, ${visitor.phone}::text,
+             ${new Date(Date.now() + timing.wakeSeconds * 1000)}::timestamp(3), now()
+       WHERE NOT EXISTS (
+         SELECT 1 FROM held
+          WHERE held."events" + 1 > ${limits.eventsPerChat}
+             OR held."attachments" + ${adding.attachments} > ${limits.attachmentsPerChat}
+             OR held."bytes" + ${adding.bytes} > ${limits.bytesPerChat})
       -- The latest event names the visitor; what it leaves out keeps the value an earlier one gave.
       ON CONFLICT ("tenantId", "sourceKind", "sourceId") DO UPDATE SET
         "visitorName" = coalesce(EXCLUDED."visitorName", "SyncRecord"."visitorName"),
         "visitorEmail" = coalesce(EXCLUDED."visitorEmail", "SyncRecord"."visitorEmail"),
         "visitorPhone" = coalesce(EXCLUDED."visitorPhone", "SyncRecord"."visitorPhone")
-      RETURNING "id", "visitorKey"
+      RETURNING *, (xmax = 0) AS "inserted"
     ), event AS (
       INSERT INTO "SyncEvent" ("id", "syncRecordId", "kind", "dedupeKey", "payload")
       SELECT ${randomId()}, record."id", ${event.kind}, ${dedupeKey}, ${payload}::jsonb FROM record
@@ -94,16 +128,27 @@ export async function ingestEvent(
       ON CONFLICT ("syncRecordId", "name") DO UPDATE
         SET "data" = EXCLUDED."data", "size" = EXCLUDED."size", "contentType" = EXCLUDED."contentType"
     )
-    SELECT record."id", record."visitorKey", (SELECT count(*) FROM event)::int AS "stored" FROM record`;
-  const row = rows[0]!;
-  if (row.stored === 0) return { record: { id: row.id }, duplicate: true };
-  const record = { id: row.id, tenantId, visitorKey: row.visitorKey };
-  if (input.wake === false) {
-    await transition(deps.prisma, [record.id], { type: 'eventArrived' }, timing);
-    return { record, duplicate: false, job: jobOf(record) };
+    SELECT record.*, (SELECT count(*) FROM event)::int AS "stored",
+           held."events" AS "heldEvents", held."bytes" AS "heldBytes", held."attachments" AS "heldAttachments"
+      FROM (SELECT 1) AS one LEFT JOIN record ON true LEFT JOIN held ON true`;
+  if (!row?.id) {
+    // Refused: the chat's events, files or bytes would pass a limit; name the one.
+    const held = {
+      events: row?.heldEvents ?? 0,
+      bytes: Number(row?.heldBytes ?? 0),
+      attachments: row?.heldAttachments ?? 0,
+    };
+    throw storageRefusal(held, adding, limits) ?? new StorageLimitError('The chat is full.', 'event');
   }
-  await reopenAndWake(deps, record);
-  return { record, duplicate: false };
+  const { inserted, stored: count, heldEvents, heldBytes, heldAttachments, ...record } = row;
+  if (count === 0) return { record, duplicate: true, row: record };
+  const job = jobOf(record);
+  // A finished chat (synced, dead-lettered, waiting to retry) is reopened by its new event.
+  const reopen = !inserted && TRANSITIONS.eventArrived.includes(record.status);
+  if (reopen) await transition(deps.prisma, [record.id], { type: 'eventArrived' }, timing);
+  if (input.wake === false) return { record, duplicate: false, job, ...(reopen ? {} : { row: record }) };
+  await deps.jobs.send(job);
+  return { record, duplicate: false, ...(reopen ? {} : { row: record }) };
 }
 
 /** Stores an agent's action on a recorded chat as one of its events. A repeated action is a duplicate: it was (or
@@ -125,46 +170,15 @@ export async function ingestAction(
     skipDuplicates: true,
   });
   if (stored.count === 0) return { record, duplicate: true };
-  await reopenAndWake(deps, record);
-  return { record, duplicate: false };
-}
-
-/** A new event reopens a finished or dead-lettered sync (one waiting for its connection or an agent keeps waiting),
- *  and a job wakes a worker at once. */
-async function reopenAndWake(
-  deps: IngestDeps,
-  record: { id: string; tenantId: string; visitorKey: string | null },
-): Promise<void> {
   await transition(deps.prisma, [record.id], { type: 'eventArrived' }, deps.timing);
-  const job = jobOf(record);
-  try {
-    await deps.boss.send(SYNC_QUEUE, job as object, {
-      ...enqueueOptions(job),
-      ...(deps.sql ? { db: deps.sql } : {}),
-    });
-  } catch (error) {
-    // Stored is what counts: the sweeper wakes the record when its time comes.
-    deps.log.warn({ err: error, tenantId: record.tenantId }, 'could not queue a sync job; the sweeper will');
-  }
+  await deps.jobs.send(jobOf(record));
+  return { record, duplicate: false };
 }
 
 /** Sends a batch's jobs in one statement: a worker polling meanwhile sees all of them or none, so the batch is
  *  planned and written together instead of in whatever slices the polls happened to cut. */
-export async function wakeAll(deps: IngestDeps, jobs: SyncJob[]): Promise<void> {
-  const unique = new Map(jobs.map((job) => [`${job.tenantId}:${job.key}`, job]));
-  if (unique.size === 0) return;
-  try {
-    await deps.boss.insert(
-      [...unique.values()].map((job) => ({
-        name: SYNC_QUEUE,
-        data: job,
-        singletonKey: enqueueOptions(job).singletonKey,
-      })),
-      deps.sql ? { db: deps.sql } : {},
-    );
-  } catch (error) {
-    deps.log.warn({ err: error }, 'could not queue sync jobs; the sweeper will');
-  }
+export function wakeAll(deps: IngestDeps, jobs: SyncJob[]): Promise<void> {
+  return deps.jobs.sendAll(jobs);
 }
 
 function jobOf(record: { id: string; tenantId: string; visitorKey: string | null }): SyncJob {

@@ -9,6 +9,7 @@ import type { ManualAction } from '../mapping/plan.ts';
 import { ApiBudget, budgetState, DEFAULT_BUDGET_RECHECK_SECONDS } from './api-budget.ts';
 import { currentUsage } from './budget-wait.ts';
 import { ingestAction, ingestEvent, wakeAll } from './ingest.ts';
+import { JobSender } from './job-sender.ts';
 import { linkVisitor, loadOpenRecords, type OpenRecord } from './ledger.ts';
 import { LIMITS, MAX_LOAD_BYTES, type StorageLimits } from './limits.ts';
 import { activeMapping, MappingInvalidError } from './mapping-versions.ts';
@@ -83,6 +84,8 @@ export class SyncService {
   readonly budget: ApiBudget;
   private readonly resuming = new Set<Promise<void>>();
   private readonly timing: Timing;
+  /** Jobs of the API's requests, sent many per statement. */
+  private readonly jobs: JobSender;
   /** Consecutive calls that could not reach a tenant's org: its chats look again with growing backoff. */
   private readonly unreachable = new Map<string, number>();
   private stopping = false;
@@ -98,6 +101,7 @@ export class SyncService {
     private readonly options: SyncOptions,
   ) {
     this.budget = new ApiBudget(db.worker.prisma);
+    this.jobs = new JobSender(boss, log, { executeSql: db.executeSql });
     this.timing = {
       leaseSeconds: options.leaseSeconds ?? DEFAULT_TIMING.leaseSeconds,
       wakeSeconds: options.wakeSeconds ?? DEFAULT_TIMING.wakeSeconds,
@@ -130,9 +134,7 @@ export class SyncService {
   private ingestDeps() {
     return {
       prisma: this.db.prisma,
-      boss: this.boss,
-      log: this.log,
-      sql: { executeSql: this.db.executeSql },
+      jobs: this.jobs,
       timing: this.timing,
       limits: { ...LIMITS, ...this.options.limits },
     };

@@ -1,6 +1,9 @@
 // recordChat and recordConversation: the events CloudCX sends as chats and conversations happen.
 // Each answers at once with the sync record; `waitSeconds` lets a script wait (bounded) for the outcome.
+
+import type { Prisma } from '../../generated/prisma/client.ts';
 import type { CxEvent, CxEventKind } from '../../mapping/event.ts';
+import type { IngestResult } from '../../sync/ingest.ts';
 import { StorageLimitError } from '../../sync/limits.ts';
 import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
@@ -195,14 +198,13 @@ builder.mutationField('recordChat', (t) =>
     resolve: async (query, _root, { input }, { prisma, viewer, services }) => {
       const event = toEvent(viewer.tenantId, input.chatId, input.event, input);
       checkEventInput(event, input.waitSeconds);
-      const { record } = await ingestWithinLimits(services, {
+      const ingested = await ingestWithinLimits(services, {
         tenantId: viewer.tenantId,
         sourceKind: 'CHAT',
         event,
         eventId: input.eventId,
       });
-      await services.sync.waitForOutcome(record.id, input.waitSeconds ?? 0);
-      return prisma.syncRecord.findUniqueOrThrow({ ...query, where: { id: record.id } });
+      return answer(ingested, input.waitSeconds, query, { prisma, services });
     },
   }),
 );
@@ -218,19 +220,31 @@ builder.mutationField('recordConversation', (t) =>
     resolve: async (query, _root, { input }, { prisma, viewer, services }) => {
       const event = toEvent(viewer.tenantId, input.conversationId, input.event, input);
       checkEventInput(event, input.waitSeconds);
-      const { record } = await ingestWithinLimits(services, {
+      const ingested = await ingestWithinLimits(services, {
         tenantId: viewer.tenantId,
         sourceKind: 'CONVERSATION',
         event,
         eventId: input.eventId,
       });
-      await services.sync.waitForOutcome(record.id, input.waitSeconds ?? 0);
-      return prisma.syncRecord.findUniqueOrThrow({ ...query, where: { id: record.id } });
+      return answer(ingested, input.waitSeconds, query, { prisma, services });
     },
   }),
 );
 
 export { InvalidInputError };
+
+/** The sync record as stored, or as the sync left it after `waitSeconds`. The row the storing statement answered
+ *  serves when nothing changed it since and the query asks for none of its relations (which one read loads). */
+async function answer(
+  ingested: IngestResult,
+  waitSeconds: number | null | undefined,
+  query: { include?: Prisma.SyncRecordInclude; select?: Prisma.SyncRecordSelect },
+  { prisma, services }: Pick<Context, 'prisma' | 'services'>,
+) {
+  if (ingested.row && !waitSeconds && Object.keys(query).length === 0) return ingested.row;
+  await services.sync.waitForOutcome(ingested.record.id, waitSeconds ?? 0);
+  return prisma.syncRecord.findUniqueOrThrow({ ...query, where: { id: ingested.record.id } });
+}
 
 /** Stores the event; a chat or tenant at its storage limit is an input error that names the limit. */
 export async function ingestWithinLimits(
