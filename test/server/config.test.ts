@@ -75,6 +75,9 @@ describe('configuration', () => {
       'SYNC_JOB_EXPIRE_SECONDS must be a whole number of seconds from 1 to 86400 (got "soon")',
     );
     expect(refusal({ PORT: '70000' })).toBe('PORT must be a port number (0-65535) (got "70000")');
+    expect(refusal({ SYNC_WORKERS: 'no' })).toBe('SYNC_WORKERS must be 1 or 0 (got "no")');
+    expect(readConfig({ SYNC_WORKERS: '0' }).syncWorkers).toBe(false);
+    expect(readConfig({}).syncWorkers).toBe(true);
   });
 
   it('reads an optional .env under the environment, which wins', () => {
