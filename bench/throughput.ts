@@ -9,7 +9,7 @@
 // Usage: npm run bench:throughput [-- --short] [-- --seconds 60] [-- --rate 300] [-- --processes 1,2,4]
 //        [-- --api K] [-- --profile DIR] [-- --runs 5] [-- --sweep 10,25,50,100,150,200,300 | none] [-- --sweep-seconds 20]
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { GraphQLClient } from 'graphql-request';
@@ -89,6 +89,36 @@ interface RunFigures {
   synced: number;
   tasks: number;
   apiCalls: number;
+  /** CPU time per recorded chat, from the load's start until the backlog drained: the API-only processes (--api),
+   *  the syncing processes (which also answer the API unless --api), PostgreSQL (all its processes on the machine),
+   *  and this process (load generator and sandbox). */
+  apiCpuMsPerChat: number;
+  syncCpuMsPerChat: number;
+  postgresCpuMsPerChat: number;
+  benchCpuMsPerChat: number;
+}
+
+/** CPU seconds a process has used (user + system), from /proc. */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0; // gone, or not Linux
+  }
+}
+
+/** CPU seconds used by every PostgreSQL process of the machine. */
+function postgresCpuSeconds(): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres')
+        total += cpuSeconds(Number(entry));
+    } catch {}
+  }
+  return total;
 }
 
 async function once(processes: number, rate: number, seconds: number, run: string): Promise<RunFigures> {
@@ -147,6 +177,13 @@ async function once(processes: number, rate: number, seconds: number, run: strin
         errors++;
       }
     };
+    const cpu = () => ({
+      api: services.slice(0, API_PROCESSES).reduce((sum, s) => sum + cpuSeconds(s.child.pid!), 0),
+      sync: services.slice(API_PROCESSES).reduce((sum, s) => sum + cpuSeconds(s.child.pid!), 0),
+      postgres: postgresCpuSeconds(),
+      bench: (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
+    });
+    const cpuBefore = cpu();
     const began = performance.now();
     const stopAt = began + seconds * 1000;
     const inFlight: Promise<void>[] = [];
@@ -167,6 +204,7 @@ async function once(processes: number, rate: number, seconds: number, run: strin
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     const drained = performance.now();
+    const cpuAfter = cpu();
     const records = await db.prisma.syncRecord.findMany({
       where: { tenantId },
       select: { createdAt: true, syncedAt: true },
@@ -189,6 +227,7 @@ async function once(processes: number, rate: number, seconds: number, run: strin
       synced: toSynced.length,
       tasks: (await sandbox.control.records('Task')).length,
       apiCalls: (await sandbox.control.apiCalls()).total,
+      ...cpuPerChat(cpuBefore, cpuAfter, records.length),
     };
   } finally {
     await Promise.all(services.map((s) => (PROFILE_DIR ? s.stop() : s.kill())));
@@ -201,6 +240,21 @@ async function once(processes: number, rate: number, seconds: number, run: strin
 
 const label = (processes: number) =>
   API_PROCESSES ? `${processes} (${API_PROCESSES} API only)` : String(processes);
+
+function cpuPerChat(
+  before: Record<'api' | 'sync' | 'postgres' | 'bench', number>,
+  after: Record<'api' | 'sync' | 'postgres' | 'bench', number>,
+  chats: number,
+) {
+  const per = (key: keyof typeof before) =>
+    Math.round(((after[key] - before[key]) * 1000 * 100) / chats) / 100;
+  return {
+    apiCpuMsPerChat: per('api'),
+    syncCpuMsPerChat: per('sync'),
+    postgresCpuMsPerChat: per('postgres'),
+    benchCpuMsPerChat: per('bench'),
+  };
+}
 
 /** A mutation answered with an error may still have been stored: every stored chat must be in Salesforce once. */
 const exactlyOnce = (r: RunFigures) => r.synced === r.recorded && r.tasks === r.synced;
