@@ -1,6 +1,6 @@
 // Writes the plans of one round: a few chats go as composite subrequests with references between their steps (a
-// new visitor's Lead, Task and files in one call); many chats go level by level in sObject Collections. Whichever
-// takes fewer calls.
+// new visitor's Lead, Task and files in one call); many chats go level by level in sObject Collections, the levels
+// of one composite referring to each other (200 new visitors' Leads and Tasks in one call). Whichever takes fewer.
 import type { Connection } from 'jsforce';
 import { executeInCollections } from './collections.ts';
 import { executeInComposites, MAX_SUBREQUESTS_PER_COMPOSITE } from './composite.ts';

@@ -81,8 +81,15 @@ function validate(body: unknown, apiVersion: string): Subrequest[] {
 function lookup(results: Map<string, unknown>, refId: string, path: string, expr: string): unknown {
   if (!results.has(refId)) throw new MissingReference(`${expr}|${refId}`);
   let value = results.get(refId);
+  // `.field` reads an object's field, `[i]` an array's element (a Collections answer, a query's records); anything
+  // else, or a record that failed and so has no id, leaves nothing to resolve: the subrequest fails, not runs.
   for (const [, name, index] of path.matchAll(/\.([A-Za-z0-9_]+)|\[(\d+)\]/g)) {
-    value = (value as Record<string, unknown> | undefined)?.[name ?? Number(index)];
+    if (name !== undefined)
+      value =
+        value && typeof value === 'object' && !Array.isArray(value) && Object.hasOwn(value, name)
+          ? (value as Record<string, unknown>)[name]
+          : undefined;
+    else value = Array.isArray(value) ? value[Number(index)] : undefined;
   }
   if (value === undefined || value === null) throw new MissingReference(`${expr}|${refId}`);
   return value;

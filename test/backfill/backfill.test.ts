@@ -107,14 +107,15 @@ describe('backfillChats', () => {
 
 describe('a lost answer in a bulk write', () => {
   it('never duplicates the Leads of visitors with neither email nor phone (issue 16.6)', async () => {
-    // 30 new visitors in one round (60 steps > 25: sObject Collections inside composites) write the Leads first, then the Tasks. The Leads' answer is lost,
-    // so no Task exists to lead back to them and identification cannot find them by email or phone.
+    // 30 new visitors in one round (60 steps > 25) go as a Lead Collection and a Task Collection referring to it, in
+    // one composite. A row lock refuses one Lead, which halts the whole Task Collection, and the answer is lost: 29
+    // Leads and no Task to lead back to them, and identification cannot find them by email or phone.
     const chats = Array.from({ length: 30 }, (_, n) => ({
       ...chat(n, 'keyless'),
       visitor: { name: `Keyless Visitor ${n}` },
     }));
     await org.sandbox.control.resetApiCalls();
-    await org.sandbox.control.setFaults({ loseResponses: 1 });
+    await org.sandbox.control.setFaults({ loseResponses: 1, lockRows: 1 });
     const client = org.service.client(org.keys.INTEGRATION);
     const answer = await client.request(BackfillChats, { input: { chats } });
     if (answer.backfillChats.__typename !== 'MutationBackfillChatsSuccess') throw new Error('refused');
@@ -122,8 +123,8 @@ describe('a lost answer in a bulk write', () => {
     const deadline = Date.now() + 60_000;
     while ((await tasksOf('keyless')).length < 30 && Date.now() < deadline)
       await new Promise((resolve) => setTimeout(resolve, 250));
-    // Level by level, not chat by chat (that would be 30 calls and more): 60 steps go as 2-3 composites, and the
-    // lost answer costs a retry round; on a busy machine the retried chats may come back in two rounds.
+    // In bulk, not chat by chat (that would be 30 calls and more): 60 steps go in one composite, and the lost
+    // answer costs a retry round; on a busy machine the retried chats may come back in two rounds.
     expect((await org.sandbox.control.apiCalls()).total).toBeLessThanOrEqual(12);
     const leads = (await org.sandbox.control.records('Lead')).filter((lead: { LastName?: string }) =>
       lead.LastName?.startsWith('Keyless Visitor '),
@@ -141,6 +142,8 @@ describe('a duplicate rule in a bulk write', () => {
   it('asks for review when sObject Collections refuse a Lead as a duplicate without naming the match', async () => {
     // 30 new visitors in one round go through sObject Collections, whose duplicate answer carries no ids
     // (test/salesforce/captured/collections-duplicate.json): the product cannot know which record to link to.
+    // The refused Lead halts the Task Collection referring to the Leads: the other chats' Tasks follow in the same
+    // pass, so those chats are synced at their first attempt.
     await org.sandbox.control.insert('Lead', { LastName: 'Existing', Company: 'Bulk Dup Corp' });
     await org.sandbox.control.setSettings({
       duplicateRules: [{ object: 'Lead', fields: ['Company'], action: 'block' }],
@@ -161,7 +164,7 @@ describe('a duplicate rule in a bulk write', () => {
       const settled = async () =>
         prisma.syncRecord.findMany({
           where: { sourceId: { startsWith: 'bulkdup-' } },
-          select: { sourceId: true, status: true },
+          select: { sourceId: true, status: true, attempts: true },
         });
       const deadline = Date.now() + 60_000;
       let records = await settled();
@@ -175,6 +178,9 @@ describe('a duplicate rule in a bulk write', () => {
       const status = Object.fromEntries(records.map((r) => [r.sourceId, r.status]));
       expect(status['bulkdup-7']).toBe('NEEDS_REVIEW');
       expect(Object.values(status).filter((s) => s === 'SYNCED')).toHaveLength(29);
+      const synced = records.filter((r) => r.status === 'SYNCED');
+      expect(synced.map((r) => r.attempts)).toEqual(synced.map(() => 1));
+      expect(await tasksOf('bulkdup')).toHaveLength(29);
       expect(await org.sandbox.control.records('Lead', { Company: 'Bulk Dup Corp' })).toHaveLength(1);
     } finally {
       await org.sandbox.control.setSettings({ duplicateRules: [] });

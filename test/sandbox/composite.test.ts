@@ -166,6 +166,101 @@ describe('composite', () => {
     expect(await sb.control.records('Contact')).toEqual([]);
   });
 
+  it("resolves @{ref[i].id} into a Collections subrequest's result array", async () => {
+    await sb.control.resetApiCalls();
+    const result = await composite({
+      allOrNone: false,
+      collateSubrequests: false,
+      compositeRequest: [
+        {
+          method: 'POST',
+          url: url('/composite/sobjects'),
+          referenceId: 'leads',
+          body: {
+            records: [
+              { attributes: { type: 'Lead' }, LastName: 'A', Company: 'Acme' },
+              { attributes: { type: 'Lead' }, LastName: 'B', Company: 'Acme' },
+            ],
+          },
+        },
+        {
+          method: 'POST',
+          url: url('/composite/sobjects'),
+          referenceId: 'tasks',
+          body: {
+            records: [
+              { attributes: { type: 'Task' }, Subject: 'of B', WhoId: '@{leads[1].id}' },
+              { attributes: { type: 'Task' }, Subject: 'of A', WhoId: '@{leads[0].id}' },
+            ],
+          },
+        },
+      ],
+    });
+    const [leads, tasks] = result.compositeResponse;
+    expect(tasks.httpStatusCode).toBe(200);
+    expect(tasks.body.map((r: { success: boolean }) => r.success)).toEqual([true, true]);
+    const whoOf = async (i: number) => (await sb.control.record('Task', tasks.body[i].id)).WhoId;
+    expect(await whoOf(0)).toBe(leads.body[1].id);
+    expect(await whoOf(1)).toBe(leads.body[0].id);
+    expect(await sb.control.apiCalls()).toEqual({ total: 1, byEndpoint: { 'POST /composite': 1 } });
+  });
+
+  it('halts a whole Collections subrequest that refers to a record with no id, writing none of it', async () => {
+    const result = await composite({
+      allOrNone: false,
+      collateSubrequests: false,
+      compositeRequest: [
+        {
+          method: 'POST',
+          url: url('/composite/sobjects'),
+          referenceId: 'leads',
+          body: {
+            records: [
+              { attributes: { type: 'Lead' }, LastName: 'A', Company: 'Acme' },
+              { attributes: { type: 'Lead' }, LastName: 'no Company' },
+            ],
+          },
+        },
+        {
+          method: 'POST',
+          url: url('/composite/sobjects'),
+          referenceId: 'tasks',
+          body: {
+            records: [
+              { attributes: { type: 'Task' }, Subject: 'of A', WhoId: '@{leads[0].id}' },
+              { attributes: { type: 'Task' }, Subject: 'of the refused', WhoId: '@{leads[1].id}' },
+            ],
+          },
+        },
+        {
+          method: 'POST',
+          url: url('/sobjects/Task'),
+          referenceId: 'past',
+          body: { Subject: 'past the end', WhoId: '@{leads[2].id}' },
+        },
+        { method: 'POST', url: url('/sobjects/Account'), referenceId: 'other', body: { Name: 'Acme' } },
+      ],
+    });
+    const [leads, tasks, past, other] = result.compositeResponse;
+    expect(leads.httpStatusCode).toBe(200);
+    expect(leads.body[1]).toMatchObject({
+      success: false,
+      errors: [{ statusCode: 'REQUIRED_FIELD_MISSING' }],
+    });
+    expect(leads.body[1].id).toBeUndefined();
+    expect(tasks.httpStatusCode).toBe(400);
+    expect(tasks.body[0]).toMatchObject({
+      errorCode: 'PROCESSING_HALTED',
+      message: expect.stringContaining('No value for leads[1].id found in leads'),
+    });
+    expect(past.httpStatusCode).toBe(400);
+    expect(past.body[0]).toMatchObject({ errorCode: 'PROCESSING_HALTED' });
+    // Not even the Task whose Lead was written: the subrequest did not run. The independent one did.
+    expect(await sb.control.records('Task')).toEqual([]);
+    expect(other.httpStatusCode).toBe(201);
+    expect(await sb.control.records('Lead')).toHaveLength(1);
+  });
+
   it('refuses more than 25 subrequests and more than 5 queries', async () => {
     const many = Array.from({ length: 26 }, (_, i) => ({
       method: 'GET',
