@@ -259,8 +259,8 @@ export async function markSynced(
   if (done.length === 0) return;
   const ids = done.map(({ record }) => record.id);
   const leaveOpen = done.flatMap((d) => d.leaveOpen);
-  const planned = done.flatMap(({ record, leaveOpen }) =>
-    record.events.map((e) => e.id).filter((id) => !leaveOpen.includes(id)),
+  const planned = done.flatMap(({ record, leaveOpen: open }) =>
+    record.events.filter((e) => !e.appliedAt && !open.includes(e.id)).map((e) => e.id),
   );
   await prisma.$transaction([
     prisma.syncEvent.updateMany({
