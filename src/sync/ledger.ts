@@ -1,6 +1,6 @@
 // Reads and writes of the sync ledger: what each chat has already produced in Salesforce, and each record's state.
 import type { Prisma } from '../db/open.ts';
-import { Prisma as PrismaNamespace } from '../generated/prisma/client.ts';
+import { Prisma as PrismaNamespace, type VisitorLink } from '../generated/prisma/client.ts';
 import type { CxEvent } from '../mapping/event.ts';
 import type { LookupResults } from '../mapping/lookups.ts';
 import type { ManualAction } from '../mapping/plan.ts';
@@ -69,13 +69,43 @@ export function pendingAction(record: OpenRecord): { action: ManualAction; event
     : undefined;
 }
 
-/** Ids the product already knows for this chat (its Task/Case) and for its visitor (Lead/Contact/Account), and the
- *  visitor records to which this visitor data brings nothing new since the product last wrote or read them. */
-export async function knownIds(
+/** The visitor links of these records' visitors, read in one query for a round; answers each record's. */
+export async function loadVisitorLinks(
   prisma: Prisma,
+  records: Array<Pick<OpenRecord, 'tenantId' | 'visitorKey'>>,
+): Promise<(record: Pick<OpenRecord, 'tenantId' | 'visitorKey'>) => VisitorLink[]> {
+  const where = ofVisitors(records);
+  const links = where ? await prisma.visitorLink.findMany({ where }) : [];
+  const byVisitor = new Map<string, VisitorLink[]>();
+  for (const link of links) {
+    const key = visitorId(link.tenantId, link.visitorKey);
+    byVisitor.set(key, [...(byVisitor.get(key) ?? []), link]);
+  }
+  return (record) =>
+    record.visitorKey ? (byVisitor.get(visitorId(record.tenantId, record.visitorKey)) ?? []) : [];
+}
+
+const visitorId = (tenantId: string, visitorKey: string) => `${tenantId}\u0000${visitorKey}`;
+
+/** The links of these visitors (none to read: undefined). */
+function ofVisitors(
+  visitors: Array<{ tenantId: string; visitorKey: string | null }>,
+): PrismaNamespace.VisitorLinkWhereInput | undefined {
+  const byTenant = new Map<string, Set<string>>();
+  for (const { tenantId, visitorKey } of visitors)
+    if (visitorKey) byTenant.set(tenantId, (byTenant.get(tenantId) ?? new Set()).add(visitorKey));
+  if (byTenant.size === 0) return undefined;
+  return { OR: [...byTenant].map(([tenantId, keys]) => ({ tenantId, visitorKey: { in: [...keys] } })) };
+}
+
+/** Ids the product already knows for this chat (its Task/Case) and for its visitor (Lead/Contact/Account, from the
+ *  visitor's links), and the visitor records to which this visitor data brings nothing new since the product last
+ *  wrote or read them. */
+export function knownIds(
   record: OpenRecord,
   seen: VisitorSeen,
-): Promise<{ known: NonNullable<LookupResults['known']>; unchanged: Set<string> }> {
+  links: VisitorLink[],
+): { known: NonNullable<LookupResults['known']>; unchanged: Set<string> } {
   const known: NonNullable<LookupResults['known']> = {};
   const unchanged = new Set<string>();
   const byRole = new Map(record.objects.map((object) => [object.role, object]));
@@ -88,9 +118,6 @@ export async function knownIds(
   };
   for (const object of byRole.values()) set(object.sobjectType, object.salesforceId);
   if (record.visitorKey) {
-    const links = await prisma.visitorLink.findMany({
-      where: { tenantId: record.tenantId, visitorKey: record.visitorKey },
-    });
     for (const link of links) {
       set(link.sobjectType, link.salesforceId);
       if (bringsNothingNew(parseVisitorSeen(link.visitorSeen), seen)) unchanged.add(link.sobjectType);
@@ -99,28 +126,58 @@ export async function knownIds(
   return { known, unchanged };
 }
 
+/** A Salesforce record a chat's write made, under the role its plan step had. */
+export interface SavedObject {
+  syncRecordId: string;
+  role: string;
+  sobjectType: string;
+  salesforceId: string;
+}
+
+/** The ledger's memory of who a visitor is in the org, and the visitor data that record was written or read with. */
+export interface VisitorLinkWrite {
+  tenantId: string;
+  visitorKey: string;
+  sobjectType: string;
+  salesforceId: string;
+  source: string;
+  seen: VisitorSeen | null;
+}
+
 export async function saveObject(
   prisma: Prisma,
-  record: OpenRecord,
+  record: Pick<OpenRecord, 'id' | 'tenantId' | 'visitorKey'>,
   object: { role: string; sobjectType: string; salesforceId: string },
   seen: VisitorSeen | null,
 ): Promise<void> {
-  await prisma.syncObject.upsert({
-    where: { syncRecordId_role: { syncRecordId: record.id, role: object.role } },
-    create: { syncRecordId: record.id, ...object },
-    update: { sobjectType: object.sobjectType, salesforceId: object.salesforceId },
-  });
-  if (record.visitorKey && VISITOR_OBJECTS.has(object.sobjectType)) {
-    await linkVisitor(
-      prisma,
-      record.tenantId,
-      record.visitorKey,
-      object.sobjectType,
-      object.salesforceId,
-      'created',
-      seen,
-    );
-  }
+  await saveObjects(prisma, [{ syncRecordId: record.id, ...object }]);
+  const link = createdLink(record, object, seen);
+  if (link) await linkVisitors(prisma, [link]);
+}
+
+/** The objects of a round, in one statement (Prisma's upsert is one row per statement). */
+export async function saveObjects(prisma: Prisma, objects: SavedObject[]): Promise<void> {
+  // One row per key, the last written: an INSERT … ON CONFLICT cannot touch a row twice.
+  const rows = [...new Map(objects.map((o) => [`${o.syncRecordId}\u0000${o.role}`, o])).values()];
+  if (rows.length === 0) return;
+  await prisma.$executeRaw`
+    INSERT INTO "SyncObject" ("id", "syncRecordId", "role", "sobjectType", "salesforceId")
+    SELECT gen_random_uuid()::text, o."syncRecordId", o."role", o."sobjectType", o."salesforceId"
+      FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+        AS o("syncRecordId" text, "role" text, "sobjectType" text, "salesforceId" text)
+    ON CONFLICT ("syncRecordId", "role")
+    DO UPDATE SET "sobjectType" = excluded."sobjectType", "salesforceId" = excluded."salesforceId"`;
+}
+
+/** The link a created object makes for the chat's visitor, if it is a visitor's record. */
+export function createdLink(
+  record: Pick<OpenRecord, 'tenantId' | 'visitorKey'>,
+  object: { sobjectType: string; salesforceId: string },
+  seen: VisitorSeen | null,
+): VisitorLinkWrite | undefined {
+  if (!record.visitorKey || !VISITOR_OBJECTS.has(object.sobjectType)) return undefined;
+  const { tenantId, visitorKey } = record;
+  return { tenantId, visitorKey, ...object, source: 'created', seen };
 }
 
 export async function linkVisitor(
@@ -132,20 +189,57 @@ export async function linkVisitor(
   source: string,
   seen: VisitorSeen | null = null,
 ): Promise<void> {
-  const where = { tenantId_visitorKey_sobjectType: { tenantId, visitorKey, sobjectType } };
-  const previous = seen
-    ? await prisma.visitorLink.findUnique({ where, select: { visitorSeen: true, salesforceId: true } })
-    : null;
-  const merged =
-    seen && previous?.salesforceId === salesforceId
-      ? mergeSeen(parseVisitorSeen(previous.visitorSeen), seen)
-      : seen;
-  const visitorSeen = merged ? (merged as object) : PrismaNamespace.DbNull;
-  await prisma.visitorLink.upsert({
-    where,
-    create: { tenantId, visitorKey, sobjectType, salesforceId, source, visitorSeen },
-    update: { salesforceId, source, visitorSeen },
-  });
+  await linkVisitors(prisma, [{ tenantId, visitorKey, sobjectType, salesforceId, source, seen }]);
+}
+
+/** Writes links as if one after another, in two statements at most: the rows they replace are read at once (only
+ *  for links with visitor data to merge), each link is folded onto the one before it, and the results are written
+ *  in one upsert. A link's visitor data is merged into the previous one's only if both name the same record; a
+ *  link without any clears it (SQL NULL). */
+export async function linkVisitors(prisma: Prisma, links: VisitorLinkWrite[]): Promise<void> {
+  if (links.length === 0) return;
+  const keyOf = (l: { tenantId: string; visitorKey: string; sobjectType: string }) =>
+    `${visitorId(l.tenantId, l.visitorKey)}\u0000${l.sobjectType}`;
+  const where = ofVisitors(links.filter((l) => l.seen));
+  const before = where
+    ? await prisma.visitorLink.findMany({
+        where,
+        select: {
+          tenantId: true,
+          visitorKey: true,
+          sobjectType: true,
+          salesforceId: true,
+          visitorSeen: true,
+        },
+      })
+    : [];
+  const current = new Map<
+    string,
+    { salesforceId: string; seen: VisitorSeen | null; link?: VisitorLinkWrite }
+  >(
+    before.map((row) => [
+      keyOf(row),
+      { salesforceId: row.salesforceId, seen: parseVisitorSeen(row.visitorSeen) },
+    ]),
+  );
+  for (const link of links) {
+    const previous = current.get(keyOf(link));
+    const seen =
+      link.seen && previous?.salesforceId === link.salesforceId
+        ? mergeSeen(previous.seen, link.seen)
+        : link.seen;
+    current.set(keyOf(link), { salesforceId: link.salesforceId, seen, link: { ...link, seen } });
+  }
+  const rows = [...current.values()].flatMap(({ link }) => (link ? [link] : []));
+  await prisma.$executeRaw`
+    INSERT INTO "VisitorLink" ("id", "tenantId", "visitorKey", "sobjectType", "salesforceId", "source", "visitorSeen", "updatedAt")
+    SELECT gen_random_uuid()::text, l."tenantId", l."visitorKey", l."sobjectType", l."salesforceId", l."source",
+           l."seen", now() AT TIME ZONE 'UTC'
+      FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+        AS l("tenantId" text, "visitorKey" text, "sobjectType" text, "salesforceId" text, "source" text, "seen" jsonb)
+    ON CONFLICT ("tenantId", "visitorKey", "sobjectType")
+    DO UPDATE SET "salesforceId" = excluded."salesforceId", "source" = excluded."source",
+                  "visitorSeen" = excluded."visitorSeen", "updatedAt" = excluded."updatedAt"`;
 }
 
 /** Forgets an id the org no longer has (deleted, merged): the next attempt identifies the visitor again. */
@@ -154,30 +248,32 @@ export async function forgetId(prisma: Prisma, tenantId: string, salesforceId: s
   await prisma.syncObject.deleteMany({ where: { salesforceId, syncRecord: { tenantId } } });
 }
 
-/** Marks the events the record was planned from applied, but for agent actions not planned yet (`leaveOpen`). An
- *  event that arrived during the write stays unapplied: its own job plans it. */
+/** Marks the events each record was planned from applied, but for agent actions not planned yet (`leaveOpen`), and
+ *  moves the records on by `outcome`: one transaction for all of them. An event that arrived during the write stays
+ *  unapplied and opens its record again: its own job plans it. */
 export async function markSynced(
   prisma: Prisma,
-  record: OpenRecord,
+  done: Array<{ record: OpenRecord; leaveOpen: string[] }>,
   outcome: 'synced' | 'skipped' | 'actionDone' = 'synced',
-  leaveOpen: string[] = [],
 ): Promise<void> {
+  if (done.length === 0) return;
+  const ids = done.map(({ record }) => record.id);
+  const leaveOpen = done.flatMap((d) => d.leaveOpen);
+  const planned = done.flatMap(({ record, leaveOpen: open }) =>
+    record.events.filter((e) => !e.appliedAt && !open.includes(e.id)).map((e) => e.id),
+  );
   await prisma.$transaction([
     prisma.syncEvent.updateMany({
-      where: {
-        syncRecordId: record.id,
-        appliedAt: null,
-        id: { in: record.events.map((e) => e.id).filter((id) => !leaveOpen.includes(id)) },
-      },
+      where: { syncRecordId: { in: ids }, appliedAt: null, id: { in: planned } },
       data: { appliedAt: new Date() },
     }),
-    prisma.syncRecord.update({
-      where: { id: record.id },
+    prisma.syncRecord.updateMany({
+      where: { id: { in: ids } },
       data: { candidates: PrismaNamespace.DbNull, inflightAt: null },
     }),
-    transitionQuery(prisma, [record.id], { type: outcome }),
+    transitionQuery(prisma, ids, { type: outcome }),
     // An event that arrived during the write: the chat is open again, with a time, whatever becomes of its job.
-    transitionQuery(prisma, [record.id], { type: 'eventArrived' }, undefined, {
+    transitionQuery(prisma, ids, { type: 'eventArrived' }, undefined, {
       events: { some: { appliedAt: null, id: { notIn: leaveOpen } } },
     }),
   ]);

@@ -15,7 +15,15 @@ import {
 import { createReadLoader, type SalesforceRecord } from '../salesforce/read-path/index.ts';
 import { cloudcxTenantId } from './cloudcx-tenant-id.ts';
 import { foldEvents } from './fold-events.ts';
-import { ACTION_PREFIX, eventsOf, knownIds, type OpenRecord, pendingAction, visitorSeen } from './ledger.ts';
+import {
+  ACTION_PREFIX,
+  eventsOf,
+  knownIds,
+  loadVisitorLinks,
+  type OpenRecord,
+  pendingAction,
+  visitorSeen,
+} from './ledger.ts';
 import type { ActiveMapping } from './mapping-versions.ts';
 import type { OwnerCache } from './owner-cache.ts';
 import { recoverLostWrites } from './recover.ts';
@@ -65,29 +73,30 @@ export async function planRecords(
 ): Promise<Planned[]> {
   const { prisma, owners } = deps;
   const tenantId = records[0]!.tenantId;
-  const tenantKey = await cloudcxTenantId(prisma, tenantId);
-  const prepared = await Promise.all(
-    records.map(async (record) => {
-      const event = { ...foldEvents(eventsOf(record)), cloudcxTenantId: tenantKey };
-      const { known, unchanged } = await knownIds(
-        prisma,
-        record,
-        visitorSeen(event, mapping.compiled.version),
-      );
-      // A record we wrote from this very visitor data has nothing new to take: skip reading it. And once this chat's
-      // Task or Case exists and the visitor is unchanged, searching again (e.g. for an Account) finds what the
-      // first search found: only the chat's own record needs writing.
-      const settled = (known.taskId || known.caseId) && unchanged.size > 0;
-      // In manual mode a chat no agent acted on writes nothing, so it needs no read either.
-      const idle = mapping.compiled.mode === 'manual' && !actionOf(mapping, record).action;
-      const requests = (idle ? [] : lookupsFor(mapping.compiled, event, known)).filter(
-        (request) =>
-          !(request.rule === 'known' && unchanged.has(request.object)) &&
-          !(settled && request.purpose === 'identify' && request.rule !== 'known'),
-      );
-      return { record, event, known, requests };
-    }),
-  );
+  const [tenantKey, linksOf] = await Promise.all([
+    cloudcxTenantId(prisma, tenantId),
+    loadVisitorLinks(prisma, records),
+  ]);
+  const prepared = records.map((record) => {
+    const event = { ...foldEvents(eventsOf(record)), cloudcxTenantId: tenantKey };
+    const { known, unchanged } = knownIds(
+      record,
+      visitorSeen(event, mapping.compiled.version),
+      linksOf(record),
+    );
+    // A record we wrote from this very visitor data has nothing new to take: skip reading it. And once this chat's
+    // Task or Case exists and the visitor is unchanged, searching again (e.g. for an Account) finds what the
+    // first search found: only the chat's own record needs writing.
+    const settled = (known.taskId || known.caseId) && unchanged.size > 0;
+    // In manual mode a chat no agent acted on writes nothing, so it needs no read either.
+    const idle = mapping.compiled.mode === 'manual' && !actionOf(mapping, record).action;
+    const requests = (idle ? [] : lookupsFor(mapping.compiled, event, known)).filter(
+      (request) =>
+        !(request.rule === 'known' && unchanged.has(request.object)) &&
+        !(settled && request.purpose === 'identify' && request.rule !== 'known'),
+    );
+    return { record, event, known, requests };
+  });
   // Every read of the round is asked for in one synchronous pass, so the loader sends them together.
   const loader = session ? createReadLoader(session.conn) : undefined;
   const answered = prepared.map(({ record, event, known, requests }) => {

@@ -2,6 +2,7 @@
 // every plan of the round in as few composite calls as fit, and record each outcome.
 import type { Prisma } from '../db/open.ts';
 import type { Logger } from '../log.ts';
+import type { PlanStep } from '../mapping/plan.ts';
 import { executeSteps, type StepOutcome } from '../salesforce/execute-plan.ts';
 import {
   type ApiBudget,
@@ -15,13 +16,16 @@ import { loadAttachmentData } from './attachments.ts';
 import { currentUsage, heldReason, waitForBudget } from './budget-wait.ts';
 import { keepCarriedOut } from './carried-out.ts';
 import {
+  createdLink,
   forgetId,
   linkVisitor,
+  linkVisitors,
   markSynced,
   type OpenRecord,
   reloadRecords,
-  saveObject,
-  type VisitorSeen,
+  type SavedObject,
+  saveObjects,
+  type VisitorLinkWrite,
   visitorSeen,
 } from './ledger.ts';
 import type { ActiveMapping } from './mapping-versions.ts';
@@ -137,14 +141,14 @@ async function syncRound(
   if (state === 'ALL_DEFERRED') return [...verdicts, ...(await deferAll(deps, records, usage))];
 
   const toWrite: Planned[] = [];
+  const skipped: Planned[] = [];
   for (const item of plans) {
     if (item.plan.ambiguous) verdicts.push(await reviewAmbiguity(deps, item.record, item.plan.ambiguous));
     else if (item.plan.steps.length > 0) toWrite.push(item);
-    else {
-      await markSynced(prisma, item.record, 'skipped', item.leaveOpen);
-      verdicts.push({ record: item.record, result: 'skipped' });
-    }
+    else skipped.push(item);
   }
+  await markSynced(prisma, skipped, 'skipped');
+  verdicts.push(...skipped.map(({ record }): Verdict => ({ record, result: 'skipped' })));
   if (state === 'LOW_PRIORITY_DEFERRED') {
     for (const item of toWrite) {
       const held = item.plan.steps.filter(isLowPriority);
@@ -193,65 +197,89 @@ async function syncRound(
     tenantId,
     toWrite.map(({ record, plan }) => ({ record, plan, outcomes })),
   );
-  for (const item of toWrite) {
+  return [...verdicts, ...(await recordOutcomes(deps, toWrite, outcomes, mapping, after))];
+}
+
+type Failure = Extract<StepOutcome, { ok: false }>;
+
+/** Stores what the round's writes did, in a few statements for the whole round: the objects made, the visitors'
+ *  links, and the chats done (one transaction per outcome). Chats that failed are handled one by one (rare). */
+async function recordOutcomes(
+  deps: TenantSyncDeps,
+  written: Planned[],
+  outcomes: Map<string, StepOutcome[]>,
+  mapping: ActiveMapping,
+  usage: ApiUsage | null,
+): Promise<Verdict[]> {
+  const { prisma } = deps;
+  const objects: SavedObject[] = [];
+  const links: VisitorLinkWrite[] = [];
+  const results = written.map((item) => {
+    const { record, plan, held } = item;
     const seen = visitorSeen(item.event, mapping.compiled.version);
-    const outcomes_ = outcomes.get(item.record.id) ?? [];
-    verdicts.push(await recordOutcomes(deps, item, outcomes_, seen, after));
+    const done = outcomes.get(record.id) ?? [];
+    const steps = new Map(plan.steps.map((step) => [step.ref, step]));
+    for (const outcome of done) {
+      const step = steps.get(outcome.ref);
+      if (!outcome.ok || !step || step.op === 'update' || !outcome.id) continue;
+      const object = {
+        role: step.ref,
+        sobjectType: step.op === 'upload' ? 'ContentVersion' : step.object,
+        salesforceId: outcome.id,
+      };
+      objects.push({ syncRecordId: record.id, ...object });
+      const link = createdLink(record, object, seen);
+      if (link) links.push(link);
+    }
+    const failures = done.filter((o): o is Failure => !o.ok);
+    if (plan.matched && record.visitorKey) {
+      // Remember the match; the hash only once the record took this visitor data (no failure).
+      links.push({
+        tenantId: record.tenantId,
+        visitorKey: record.visitorKey,
+        sobjectType: plan.matched.object,
+        salesforceId: plan.matched.id,
+        source: plan.matched.rule === 'known' ? 'known' : `rule:${plan.matched.rule}`,
+        // A held-back update did not take this visitor data either: the next pass must read and update the record.
+        seen: failures.length === 0 && !held ? seen : null,
+      });
+    }
+    return { item, steps, failures };
+  });
+  await saveObjects(prisma, objects);
+  await linkVisitors(prisma, links);
+
+  const ok = results.filter((r) => r.failures.length === 0).map((r) => r.item);
+  // Held back by the budget, or another action waits: this one is done, the record stays open.
+  const partly = ok.filter((item) => item.held || item.leaveOpen.length > 0);
+  await markSynced(prisma, partly, 'actionDone');
+  await markSynced(
+    prisma,
+    ok.filter((item) => !partly.includes(item)),
+    'synced',
+  );
+  const verdicts: Verdict[] = [];
+  for (const { item, steps, failures } of results) {
+    const { record, held, leaveOpen } = item;
+    if (failures.length > 0) verdicts.push(await recordFailure(deps, record, steps, failures));
+    else if (held) {
+      await waitForBudget(deps, [record], heldReason(held, usage));
+      verdicts.push({ record, result: 'deferred' });
+    }
+    // The next pass plans the action that waits.
+    else if (leaveOpen.length > 0) verdicts.push({ record, result: 'replan' });
+    else verdicts.push({ record, result: 'synced' });
   }
   return verdicts;
 }
 
-async function recordOutcomes(
+async function recordFailure(
   deps: TenantSyncDeps,
-  { record, plan, leaveOpen, held }: Planned,
-  outcomes: StepOutcome[],
-  seen: VisitorSeen,
-  usage: ApiUsage | null,
+  record: OpenRecord,
+  steps: Map<string, PlanStep>,
+  failures: Failure[],
 ): Promise<Verdict> {
   const { prisma } = deps;
-  const steps = new Map(plan.steps.map((step) => [step.ref, step]));
-  for (const outcome of outcomes) {
-    const step = steps.get(outcome.ref);
-    if (!outcome.ok || !step || step.op === 'update' || !outcome.id) continue;
-    await saveObject(
-      prisma,
-      record,
-      {
-        role: step.ref,
-        sobjectType: step.op === 'upload' ? 'ContentVersion' : step.object,
-        salesforceId: outcome.id,
-      },
-      seen,
-    );
-  }
-  const failures = outcomes.filter((o): o is Extract<StepOutcome, { ok: false }> => !o.ok);
-  if (plan.matched && record.visitorKey) {
-    // Remember the match; the hash only once the record took this visitor data (no failure).
-    await linkVisitor(
-      prisma,
-      record.tenantId,
-      record.visitorKey,
-      plan.matched.object,
-      plan.matched.id,
-      plan.matched.rule === 'known' ? 'known' : `rule:${plan.matched.rule}`,
-      // A held-back update did not take this visitor data either: the next pass must read and update the record.
-      failures.length === 0 && !held ? seen : null,
-    );
-  }
-  if (failures.length === 0) {
-    if (held) {
-      await markSynced(prisma, record, 'actionDone', leaveOpen);
-      await waitForBudget(deps, [record], heldReason(held, usage));
-      return { record, result: 'deferred' };
-    }
-    if (leaveOpen.length > 0) {
-      // Another action waits: this one is done, the next pass plans that one.
-      await markSynced(prisma, record, 'actionDone', leaveOpen);
-      return { record, result: 'replan' };
-    }
-    await markSynced(prisma, record);
-    return { record, result: 'synced' };
-  }
   // The root cause, not the steps halted because of it.
   const failure = failures.find((f) => f.code !== 'PROCESSING_HALTED') ?? failures[0]!;
   const step = steps.get(failure.ref);
