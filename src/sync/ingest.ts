@@ -20,6 +20,7 @@ import {
 } from './limits.ts';
 import type { SyncJob } from './queue.ts';
 import { DEFAULT_TIMING, type Timing, TRANSITIONS, transition } from './state.ts';
+import type { EventStore } from './store-events.ts';
 import { normalizeVisitorKey } from './visitor-key.ts';
 
 /** How long a chat stored with `wake: false` waits for the sweeper if its batch's jobs are never sent (a crash
@@ -39,18 +40,11 @@ export interface IngestResult {
 
 export interface IngestDeps {
   prisma: Prisma;
+  events: EventStore;
   jobs: JobSender;
   timing?: Timing;
   limits?: StorageLimits;
 }
-
-type StoredRow = SyncRecord & {
-  inserted: boolean | null;
-  stored: number;
-  heldEvents: number | null;
-  heldBytes: bigint | null;
-  heldAttachments: number | null;
-};
 
 export async function ingestEvent(
   deps: IngestDeps,
@@ -84,53 +78,25 @@ export async function ingestEvent(
   const alone = storageRefusal(NOTHING_HELD, adding, limits);
   if (alone) throw alone;
   if (adding.attachments > 0) await checkTenantFiles(deps.prisma, { tenantId, bytes: adding.bytes }, limits);
-  // One statement: what the chat holds, the record created (or found) only if the event fits, the event added once
-  // (INSERT … ON CONFLICT for both rows: concurrent first events of one chat find one record, repeats add nothing),
-  // and its files. A new record is PENDING with its next time; it needs no other write.
-  const [row] = await deps.prisma.$queryRaw<StoredRow[]>`
-    WITH held AS (
-      SELECT (SELECT count(*) FROM "SyncEvent" e WHERE e."syncRecordId" = r."id")::int AS "events",
-             ((SELECT coalesce(sum(pg_column_size(e."payload")), 0) FROM "SyncEvent" e WHERE e."syncRecordId" = r."id")
-              + (SELECT coalesce(sum(a."size"), 0) FROM "SyncAttachment" a WHERE a."syncRecordId" = r."id"))::bigint
-               AS "bytes",
-             (SELECT count(*) FROM "SyncAttachment" a WHERE a."syncRecordId" = r."id")::int AS "attachments"
-        FROM "SyncRecord" r
-       WHERE r."tenantId" = ${tenantId} AND r."sourceKind" = ${sourceKind}::"SourceKind" AND r."sourceId" = ${event.id}
-    ), record AS (
-      INSERT INTO "SyncRecord" ("id", "tenantId", "sourceKind", "sourceId", "visitorKey", "visitorName",
-                                "visitorEmail", "visitorPhone", "nextAttemptAt", "updatedAt")
-      SELECT ${randomId()}, ${tenantId}, ${sourceKind}::"SourceKind", ${event.id}, ${visitorKey}::text,
-             ${visitor.name}::text, ${visitor.email}::text, ${visitor.phone}::text,
-             ${new Date(Date.now() + timing.wakeSeconds * 1000)}::timestamp(3), now()
-       WHERE NOT EXISTS (
-         SELECT 1 FROM held
-          WHERE held."events" + 1 > ${limits.eventsPerChat}
-             OR held."attachments" + ${adding.attachments} > ${limits.attachmentsPerChat}
-             OR held."bytes" + ${adding.bytes} > ${limits.bytesPerChat})
-      -- The latest event names the visitor; what it leaves out keeps the value an earlier one gave.
-      ON CONFLICT ("tenantId", "sourceKind", "sourceId") DO UPDATE SET
-        "visitorName" = coalesce(EXCLUDED."visitorName", "SyncRecord"."visitorName"),
-        "visitorEmail" = coalesce(EXCLUDED."visitorEmail", "SyncRecord"."visitorEmail"),
-        "visitorPhone" = coalesce(EXCLUDED."visitorPhone", "SyncRecord"."visitorPhone")
-      RETURNING *, (xmax = 0) AS "inserted"
-    ), event AS (
-      INSERT INTO "SyncEvent" ("id", "syncRecordId", "kind", "dedupeKey", "payload")
-      SELECT ${randomId()}, record."id", ${event.kind}, ${dedupeKey}, ${payload}::jsonb FROM record
-      ON CONFLICT ("syncRecordId", "dedupeKey") DO NOTHING
-      RETURNING "id"
-    ), file AS (
-      -- Only with a new event (joined on its row); a later file of the same name replaces the earlier one.
-      INSERT INTO "SyncAttachment" ("id", "syncRecordId", "name", "contentType", "size", "data")
-      SELECT gen_random_uuid()::text, record."id", f."name", f."contentType", length(decode(f."base64", 'base64')),
-             decode(f."base64", 'base64')
-        FROM record, event, jsonb_to_recordset(${JSON.stringify(files)}::jsonb)
-             AS f("name" text, "contentType" text, "base64" text)
-      ON CONFLICT ("syncRecordId", "name") DO UPDATE
-        SET "data" = EXCLUDED."data", "size" = EXCLUDED."size", "contentType" = EXCLUDED."contentType"
-    )
-    SELECT record.*, (SELECT count(*) FROM event)::int AS "stored",
-           held."events" AS "heldEvents", held."bytes" AS "heldBytes", held."attachments" AS "heldAttachments"
-      FROM (SELECT 1) AS one LEFT JOIN record ON true LEFT JOIN held ON true`;
+  // One statement (shared with the events of concurrent requests): what the chat holds, the record created (or
+  // found) only if the event fits, the event added once, and its files. A new record is PENDING with its next time.
+  const row = await deps.events.store({
+    recordId: randomId(),
+    eventRowId: randomId(),
+    tenantId,
+    sourceKind,
+    sourceId: event.id,
+    visitorKey,
+    visitorName: visitor.name,
+    visitorEmail: visitor.email,
+    visitorPhone: visitor.phone,
+    nextAttemptAt: new Date(Date.now() + timing.wakeSeconds * 1000),
+    kind: event.kind,
+    dedupeKey,
+    payload,
+    ...adding,
+    files,
+  });
   if (!row?.id) {
     // Refused: the chat's events, files or bytes would pass a limit; name the one.
     const held = {
@@ -140,8 +106,8 @@ export async function ingestEvent(
     };
     throw storageRefusal(held, adding, limits) ?? new StorageLimitError('The chat is full.', 'event');
   }
-  const { inserted, stored: count, heldEvents, heldBytes, heldAttachments, ...record } = row;
-  if (count === 0) return { record, duplicate: true, row: record };
+  const { i, inserted, stored: isNew, heldEvents, heldBytes, heldAttachments, ...record } = row;
+  if (!isNew) return { record, duplicate: true, row: record };
   const job = jobOf(record);
   // A finished chat (synced, dead-lettered, waiting to retry) is reopened by its new event.
   const reopen = !inserted && TRANSITIONS.eventArrived.includes(record.status);

@@ -34,6 +34,7 @@ import {
   type Timing,
   transition,
 } from './state.ts';
+import { EventStore } from './store-events.ts';
 import { sweep } from './sweeper.ts';
 import { syncRecords } from './sync-tenant.ts';
 
@@ -86,6 +87,8 @@ export class SyncService {
   private readonly timing: Timing;
   /** Jobs of the API's requests, sent many per statement. */
   private readonly jobs: JobSender;
+  /** Events of the API's requests, stored many per statement. */
+  private readonly events: EventStore;
   /** Consecutive calls that could not reach a tenant's org: its chats look again with growing backoff. */
   private readonly unreachable = new Map<string, number>();
   private stopping = false;
@@ -102,6 +105,7 @@ export class SyncService {
   ) {
     this.budget = new ApiBudget(db.worker.prisma);
     this.jobs = new JobSender(boss, log, { executeSql: db.executeSql });
+    this.events = new EventStore(db.prisma, { ...LIMITS, ...options.limits });
     this.timing = {
       leaseSeconds: options.leaseSeconds ?? DEFAULT_TIMING.leaseSeconds,
       wakeSeconds: options.wakeSeconds ?? DEFAULT_TIMING.wakeSeconds,
@@ -135,6 +139,7 @@ export class SyncService {
     return {
       prisma: this.db.prisma,
       jobs: this.jobs,
+      events: this.events,
       timing: this.timing,
       limits: { ...LIMITS, ...this.options.limits },
     };
