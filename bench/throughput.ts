@@ -6,8 +6,8 @@
 // RUNS runs, each on a fresh database, sandbox and processes.
 // Then the sweep: for each process count, rates in turn (one short run each) until one is not kept up with (to
 // SYNCED p99 over 5 s, or a mutation refused); the highest rate kept up with is the figure.
-// Usage: npm run bench:throughput [-- --short] [-- --seconds 60] [-- --rate 300] [-- --processes 1,2,4]
-//        [-- --api K] [-- --profile DIR] [-- --runs 5] [-- --sweep 10,25,50,100,150,200,300 | none] [-- --sweep-seconds 20]
+// Usage: npm run bench:throughput [-- --short] [-- --seconds 60] [-- --rate 300] [-- --processes 1,2,4,1+1]
+//        [-- --profile DIR] [-- --runs 5] [-- --sweep 10,25,50,100,150,200,300 | none] [-- --sweep-seconds 20]
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
@@ -33,15 +33,14 @@ const short = process.argv.includes('--short');
 const SECONDS = argNumber('seconds', short ? 5 : 60);
 const RATE = argNumber('rate', short ? 20 : 300);
 const RUNS = argNumber('runs', short ? 1 : 5);
-const PROCESSES = argList('processes', short ? [1, 2] : [1, 2, 4]);
+/** Process layouts: `N` is N processes that each answer the API and sync; `A+S` is A API-only processes
+ *  (SYNC_WORKERS=0) that take all the load and S processes that only sync. */
+const LAYOUTS = argLayouts('processes', short ? ['1', '2'] : ['1', '2', '4', '1+1']);
 const SWEEP = argList('sweep', short ? [] : [10, 25, 50, 100, 150, 200, 300]);
 const SWEEP_SECONDS = argNumber('sweep-seconds', 20);
 const LATENCY_MS = 100;
 /** --profile DIR: each service writes a V8 CPU profile there (open it in Chrome's DevTools or speedscope). */
 const PROFILE_DIR = argString('profile');
-/** --api K: of each run's processes, K answer the API only (SYNC_WORKERS=0) and take all the load; the others only
- *  sync. Unset: every process does both and takes its share of the load. */
-const API_PROCESSES = argNumber('api', 0);
 /** What "kept up with" means: the issue's target for the time from mutation to SYNCED. */
 const KEPT_UP_P99_MS = 5000;
 
@@ -118,8 +117,8 @@ interface RunFigures {
   synced: number;
   tasks: number;
   apiCalls: number;
-  /** CPU time per recorded chat, from the load's start until the backlog drained: the API-only processes (--api),
-   *  the syncing processes (which also answer the API unless --api), PostgreSQL (all its processes on the machine),
+  /** CPU time per recorded chat, from the load's start until the backlog drained: the API-only processes (A+S layouts),
+   *  the syncing processes (which also answer the API in N layouts), PostgreSQL (all its processes on the machine),
    *  and this process (load generator and sandbox). */
   apiCpuMsPerChat: number;
   syncCpuMsPerChat: number;
@@ -150,7 +149,28 @@ function postgresCpuSeconds(): number {
   return total;
 }
 
-async function once(processes: number, rate: number, seconds: number, run: string): Promise<RunFigures> {
+interface Layout {
+  label: string;
+  /** Processes that answer the API only. */
+  api: number;
+  /** Processes that sync (and answer the API too when `api` is 0). */
+  sync: number;
+}
+
+function argLayouts(name: string, fallback: string[]): Layout[] {
+  const i = process.argv.indexOf(`--${name}`);
+  const specs = i < 0 ? fallback : String(process.argv[i + 1]).split(',');
+  return specs.map((spec) => {
+    const [a, b] = spec.split('+').map(Number);
+    const layout = b === undefined ? { api: 0, sync: a! } : { api: a!, sync: b };
+    if (![layout.api, layout.sync].every(Number.isInteger) || layout.sync < 1 || layout.api < 0)
+      throw new Error(`--${name} needs layouts like 1,2,4,1+1 (got ${spec})`);
+    return { ...layout, label: layout.api ? `${layout.api} API + ${layout.sync} sync` : String(layout.sync) };
+  });
+}
+
+async function once(layout: Layout, rate: number, seconds: number, run: string): Promise<RunFigures> {
+  const processes = layout.api + layout.sync;
   const database = await createTestDatabase();
   const sandbox = await startSandbox({ autoApprove: true });
   const dataDir = mkdtempSync(path.join(tmpdir(), 'cxsf-throughput-'));
@@ -158,7 +178,6 @@ async function once(processes: number, rate: number, seconds: number, run: strin
   const services: ServiceProcess[] = [];
   const encryptionKey = randomBytes(32).toString('base64');
   try {
-    if (API_PROCESSES >= processes) throw new Error('--api must leave at least one process to sync');
     const start = (index: number) =>
       spawnService({
         databaseUrl: database.url,
@@ -168,7 +187,7 @@ async function once(processes: number, rate: number, seconds: number, run: strin
         env: {
           NODE_ENV: 'production',
           LOG_LEVEL: 'warn',
-          ...(index < API_PROCESSES ? { SYNC_WORKERS: '0' } : {}),
+          ...(index < layout.api ? { SYNC_WORKERS: '0' } : {}),
         },
         nodeArgs: PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(PROFILE_DIR)}`] : [],
       });
@@ -177,7 +196,7 @@ async function once(processes: number, rate: number, seconds: number, run: strin
     services.push(...(await Promise.all(Array.from({ length: processes - 1 }, (_, i) => start(i + 1)))));
     const { tenantId } = await connectTenant(services[0]!, db, sandbox, 'bench');
     const key = (await createApiKey(db.prisma, { tenantId, role: 'INTEGRATION', name: 'load' })).key;
-    const targets = services.slice(0, API_PROCESSES || processes).map((s) => `${s.url}/graphql`);
+    const targets = services.slice(0, layout.api || processes).map((s) => `${s.url}/graphql`);
     await sandbox.control.setFaults({ latencyMs: LATENCY_MS });
     await sandbox.control.resetApiCalls();
 
@@ -209,8 +228,8 @@ async function once(processes: number, rate: number, seconds: number, run: strin
       }
     };
     const cpu = () => ({
-      api: services.slice(0, API_PROCESSES).reduce((sum, s) => sum + cpuSeconds(s.child.pid!), 0),
-      sync: services.slice(API_PROCESSES).reduce((sum, s) => sum + cpuSeconds(s.child.pid!), 0),
+      api: services.slice(0, layout.api).reduce((sum, s) => sum + cpuSeconds(s.child.pid!), 0),
+      sync: services.slice(layout.api).reduce((sum, s) => sum + cpuSeconds(s.child.pid!), 0),
       postgres: postgresCpuSeconds(),
       bench: (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
     });
@@ -269,9 +288,6 @@ async function once(processes: number, rate: number, seconds: number, run: strin
   }
 }
 
-const label = (processes: number) =>
-  API_PROCESSES ? `${processes} (${API_PROCESSES} API only)` : String(processes);
-
 function cpuPerChat(
   before: Record<'api' | 'sync' | 'postgres' | 'bench', number>,
   after: Record<'api' | 'sync' | 'postgres' | 'bench', number>,
@@ -294,13 +310,14 @@ const keptUp = (r: RunFigures) => r.toSyncedP99Ms <= KEPT_UP_P99_MS && r.errors 
 const about = await provenance(short);
 printProvenance(about);
 let lost = 0;
-const byProcesses: Array<{ processes: number } & Record<keyof RunFigures, Spread>> = [];
-for (const processes of PROCESSES) {
+const byProcesses: Array<{ processes: string } & Record<keyof RunFigures, Spread>> = [];
+for (const layout of LAYOUTS) {
   const runs: RunFigures[] = [];
-  for (let run = 0; run < RUNS; run++) runs.push(await once(processes, RATE, SECONDS, `${processes}-${run}`));
+  for (let run = 0; run < RUNS; run++)
+    runs.push(await once(layout, RATE, SECONDS, `${layout.api}-${layout.sync}-${run}`));
   lost += runs.filter((r) => !exactlyOnce(r)).length;
   byProcesses.push({
-    processes,
+    processes: layout.label,
     ...(Object.fromEntries(
       (Object.keys(runs[0]!) as Array<keyof RunFigures>).map((key) => [key, spread(runs.map((r) => r[key]))]),
     ) as Record<keyof RunFigures, Spread>),
@@ -309,27 +326,27 @@ for (const processes of PROCESSES) {
 table(
   `recordChat at ${RATE}/s offered for ${SECONDS} s, ${LATENCY_MS} ms per Salesforce call (median (min–max) of ${RUNS} runs)`,
   byProcesses.map(({ processes, ...f }) => ({
-    processes: label(processes),
+    processes,
     ...Object.fromEntries(Object.entries(f).map(([figure, s]) => [figure, formatSpread(s)])),
   })),
 );
 
 const sweep: Array<{
-  processes: number;
+  processes: string;
   steps: Array<{ rate: number; keptUp: boolean } & RunFigures>;
   highestKeptUp: number;
 }> = [];
 if (SWEEP.length > 0) {
-  for (const processes of PROCESSES) {
+  for (const layout of LAYOUTS) {
     const steps: (typeof sweep)[number]['steps'] = [];
     for (const rate of SWEEP) {
-      const r = await once(processes, rate, SWEEP_SECONDS, `sweep-${processes}-${rate}`);
+      const r = await once(layout, rate, SWEEP_SECONDS, `sweep-${layout.api}-${layout.sync}-${rate}`);
       if (!exactlyOnce(r)) lost++;
       steps.push({ rate, keptUp: keptUp(r), ...r });
       if (!keptUp(r)) break;
     }
     sweep.push({
-      processes,
+      processes: layout.label,
       steps,
       highestKeptUp: Math.max(0, ...steps.filter((s) => s.keptUp).map((s) => s.rate)),
     });
@@ -338,7 +355,7 @@ if (SWEEP.length > 0) {
     `Sweep: recordChat/s offered for ${SWEEP_SECONDS} s each until not kept up with (to SYNCED p99 > ${KEPT_UP_P99_MS} ms or a mutation refused)`,
     sweep.flatMap(({ processes, steps }) =>
       steps.map((s) => ({
-        processes: label(processes),
+        processes,
         offered: s.rate,
         answered: s.mutationsPerSecond,
         errors: s.errors,
@@ -360,7 +377,6 @@ const written = saveSection('throughput', {
   seconds: SECONDS,
   rate: RATE,
   latencyMs: LATENCY_MS,
-  apiOnlyProcesses: API_PROCESSES,
   byProcesses,
   ...(SWEEP.length > 0
     ? { sweep: { seconds: SWEEP_SECONDS, keptUpP99Ms: KEPT_UP_P99_MS, byProcesses: sweep } }

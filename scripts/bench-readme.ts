@@ -149,13 +149,20 @@ export function render(results: Results): string {
       | 'toSyncedP99Ms'
       | 'syncedPerSecond'
       | 'drainSeconds'
-      | 'apiCalls';
+      | 'apiCalls'
+      | 'apiCpuMsPerChat'
+      | 'syncCpuMsPerChat'
+      | 'postgresCpuMsPerChat'
+      | 'benchCpuMsPerChat';
     out.push(
       `**Throughput** (\`bench:throughput\`): \`recordChat\` offered at ${t.rate}/s for ${t.seconds} s (open loop: a new ` +
-        `chat every 1/${t.rate} s whatever the answers), round robin over ${t.byProcesses.map((p: { processes: number }) => p.processes).join(', ')} service processes on one ` +
-        `PostgreSQL, ${t.latencyMs} ms latency on every Salesforce call; the processes, the sandbox, PostgreSQL and ` +
+        `chat every 1/${t.rate} s whatever the answers) to service processes on one PostgreSQL: _N_ processes that ` +
+        'each answer the API and sync, round robin as a load balancer would; _1 API + 1 sync_: one process that ' +
+        'only answers the API and stores (`SYNC_WORKERS=0`) and one that only syncs. ' +
+        `${t.latencyMs} ms latency on every Salesforce call; the processes, the sandbox, PostgreSQL and ` +
         'the load generator share the machine. _Drain_: from the end of the load until every chat was synced. ' +
-        'Every chat recorded is in Salesforce exactly once.',
+        '_CPU ms per chat_: the API-only process / the syncing processes / PostgreSQL / the load generator and ' +
+        "sandbox, from the load's start until the drain. Every chat recorded is in Salesforce exactly once.",
       about(t.provenance, t.runs),
       table(
         [
@@ -167,8 +174,9 @@ export function render(results: Results): string {
           'synced/s',
           'drain s',
           'API calls',
+          'CPU ms per chat',
         ],
-        t.byProcesses.map((p: { processes: number } & Record<Figure, Spread>) => [
+        t.byProcesses.map((p: { processes: number | string } & Record<Figure, Spread>) => [
           String(p.processes),
           formatSpread(p.mutationsPerSecond),
           formatSpread(p.errors),
@@ -177,6 +185,11 @@ export function render(results: Results): string {
           formatSpread(p.syncedPerSecond),
           formatSpread(p.drainSeconds, 1),
           formatSpread(p.apiCalls),
+          p.syncCpuMsPerChat
+            ? [p.apiCpuMsPerChat, p.syncCpuMsPerChat, p.postgresCpuMsPerChat, p.benchCpuMsPerChat]
+                .map((f) => formatSpread(f, 1))
+                .join(' / ')
+            : 'not measured',
         ]),
       ),
     );
@@ -187,16 +200,18 @@ export function render(results: Results): string {
           `the time from mutation to SYNCED passed ${t.sweep.keptUpP99Ms / 1000} s at p99 or a mutation was refused.`,
         table(
           ['processes', 'highest rate kept up with', 'first rate not kept up with'],
-          t.sweep.byProcesses.map((p: { processes: number; steps: Step[]; highestKeptUp: number }) => {
-            const missed = p.steps.find((s) => !s.keptUp);
-            return [
-              String(p.processes),
-              p.highestKeptUp ? `${p.highestKeptUp}/s` : `none (lowest tried: ${p.steps[0]?.rate}/s)`,
-              missed
-                ? `${missed.rate}/s: ${missed.mutationsPerSecond}/s answered, to SYNCED p99 ${missed.toSyncedP99Ms.toLocaleString('en-US')} ms`
-                : 'none tried',
-            ];
-          }),
+          t.sweep.byProcesses.map(
+            (p: { processes: number | string; steps: Step[]; highestKeptUp: number }) => {
+              const missed = p.steps.find((s) => !s.keptUp);
+              return [
+                String(p.processes),
+                p.highestKeptUp ? `${p.highestKeptUp}/s` : `none (lowest tried: ${p.steps[0]?.rate}/s)`,
+                missed
+                  ? `${missed.rate}/s: ${missed.mutationsPerSecond}/s answered, to SYNCED p99 ${missed.toSyncedP99Ms.toLocaleString('en-US')} ms`
+                  : 'none tried',
+              ];
+            },
+          ),
         ),
       );
     }
