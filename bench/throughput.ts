@@ -223,8 +223,9 @@ async function once(layout: Layout, rate: number, seconds: number, run: string):
         });
         if (!answer.includes('"MutationRecordChatSuccess"')) throw new Error(answer);
         latencies.push(performance.now() - started);
-      } catch {
-        errors++;
+      } catch (error) {
+        // The first few, so that a refusal says what it was.
+        if (errors++ < 3) console.error(`recordChat failed: ${String(error).slice(0, 500)}`);
       }
     };
     const cpu = () => ({

@@ -46,5 +46,19 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return false;
 }
 
+/** PostgreSQL's SQLSTATE of a failed query, through Prisma's and the driver adapter's wrappings (e.g. P2010 with
+ *  `meta.driverAdapterError.cause.originalCode`), or undefined. Prisma's own codes (P1xxx–P6xxx) are not SQLSTATEs. */
+export function sqlStateOf(error: unknown): string | undefined {
+  const state = (value: unknown) =>
+    typeof value === 'string' && /^[0-9A-Z]{5}$/.test(value) && !/^P[1-9]/.test(value) ? value : undefined;
+  for (let e = error as Record<string, unknown> | undefined, depth = 0; e && depth < 8; depth++) {
+    const found = state(e.originalCode) ?? state(e.code);
+    if (found) return found;
+    const meta = e.meta as Record<string, unknown> | undefined;
+    e = (meta?.driverAdapterError ?? e.cause ?? e.originalError) as Record<string, unknown> | undefined;
+  }
+  return undefined;
+}
+
 /** Seconds a client should wait before repeating a request refused for overload or an outage. */
 export const RETRY_AFTER_SECONDS = 5;

@@ -3,6 +3,7 @@
 // statement (parsed, planned and committed once) stores dozens, which is what keeps PostgreSQL and the API's own CPU
 // within a few hundred chats a second on two cores. Each event's outcome is its own row of the answer.
 import type { Prisma } from '../db/open.ts';
+import { sqlStateOf } from '../db/unavailable.ts';
 import type { SourceKind, SyncRecord } from '../generated/prisma/client.ts';
 import type { StorageLimits } from './limits.ts';
 
@@ -106,8 +107,7 @@ export class EventStore {
         else w.reject(new Error('the event was not answered by its statement'));
       });
     } catch (error) {
-      const code = (error as { code?: string; meta?: { code?: string } }).code;
-      if (batch.length > 1 && CONFLICT_CODES.has(code ?? '')) {
+      if (batch.length > 1 && CONFLICT_CODES.has(sqlStateOf(error) ?? '')) {
         // Concurrent statements (another process) locked rows in a cycle: store each alone, which cannot.
         for (const w of batch) await this.run([w]);
         return;

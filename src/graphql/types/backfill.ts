@@ -9,8 +9,9 @@ import { checkEventInput } from './record-chat-checks.ts';
 
 /** A request holds at most this many chats; the CLI sends 500 at a time. */
 export const MAX_BACKFILL_CHATS = 1000;
-/** Chats stored at once: each is its own short transaction; a chat's events stay in input order. */
-const INGEST_CONCURRENCY = 4;
+/** Chats stored at once; a chat's events stay in input order. Concurrent events are stored many per statement
+ *  (sync/store-events.ts), so more at once means fewer, larger statements. */
+const INGEST_CONCURRENCY = 64;
 
 const BackfillChatsInput = builder.inputType('BackfillChatsInput', {
   fields: (t) => ({
