@@ -49,7 +49,9 @@ const RECORD_CHAT =
 
 /** The load generator's client: plain HTTP/1.1 with kept-alive connections, as a lean client (wrk, k6) would be,
  *  so that the machine's CPU goes to what is measured rather than to the client (fetch costs ~1 ms a request here). */
-const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+// A kept-alive socket idle for 4 s is closed here, before the server's keep-alive timeout (5 s) closes it: otherwise
+// a request sent on a socket the server is closing at that moment fails with "socket hang up".
+const agent = new Agent({ keepAlive: true, maxSockets: 256, timeout: 4000 });
 
 function postJson(url: string, key: string, body: unknown): Promise<string> {
   const payload = JSON.stringify(body);
