@@ -208,7 +208,7 @@ export function render(results: Results): string {
                 p.highestKeptUp ? `${p.highestKeptUp}/s` : `none (lowest tried: ${p.steps[0]?.rate}/s)`,
                 missed
                   ? `${missed.rate}/s: ${missed.mutationsPerSecond}/s answered, to SYNCED p99 ${missed.toSyncedP99Ms.toLocaleString('en-US')} ms`
-                  : 'none tried',
+                  : `none up to ${p.steps.at(-1)?.rate}/s`,
               ];
             },
           ),
