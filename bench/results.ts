@@ -116,10 +116,16 @@ function outputFile(): string | undefined {
       : RESULTS_FILE;
 }
 
-export function argNumber(name: string, fallback: number): number {
+/** The value after `--name` on the command line, or undefined. */
+export function argString(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const value = Number(process.argv[i + 1]);
+  return i < 0 ? undefined : String(process.argv[i + 1]);
+}
+
+export function argNumber(name: string, fallback: number): number {
+  const given = argString(name);
+  if (given === undefined) return fallback;
+  const value = Number(given);
   if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} needs a positive number`);
   return value;
 }

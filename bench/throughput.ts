@@ -21,6 +21,7 @@ import { connectTenant, type ServiceProcess, spawnService } from '../test/suppor
 import { table } from './harness.ts';
 import {
   argNumber,
+  argString,
   formatSpread,
   printProvenance,
   provenance,
@@ -84,18 +85,11 @@ function postJson(url: string, key: string, body: unknown): Promise<string> {
   });
 }
 
-function argString(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i < 0 ? undefined : process.argv[i + 1];
-}
-
 function argList(name: string, fallback: number[]): number[] {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  if (process.argv[i + 1] === 'none') return [];
-  const values = String(process.argv[i + 1])
-    .split(',')
-    .map(Number);
+  const given = argString(name);
+  if (given === undefined) return fallback;
+  if (given === 'none') return [];
+  const values = given.split(',').map(Number);
   if (values.some((n) => !Number.isInteger(n) || n <= 0))
     throw new Error(`--${name} needs numbers like 1,2,4`);
   return values;
@@ -160,8 +154,7 @@ interface Layout {
 }
 
 function argLayouts(name: string, fallback: string[]): Layout[] {
-  const i = process.argv.indexOf(`--${name}`);
-  const specs = i < 0 ? fallback : String(process.argv[i + 1]).split(',');
+  const specs = argString(name)?.split(',') ?? fallback;
   return specs.map((spec) => {
     const [a, b] = spec.split('+').map(Number);
     const layout = b === undefined ? { api: 0, sync: a! } : { api: a!, sync: b };

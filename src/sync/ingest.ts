@@ -53,7 +53,7 @@ export async function ingestEvent(
     sourceKind: SourceKind;
     event: CxEvent;
     eventId?: string | null;
-    /** false: answer the job instead of sending it, so that a batch's jobs are sent together (see wakeAll). */
+    /** false: answer the job instead of sending it, so that a batch's jobs are sent together (see JobSender.sendAll). */
     wake?: boolean;
   },
 ): Promise<IngestResult> {
@@ -139,12 +139,6 @@ export async function ingestAction(
   await transition(deps.prisma, [record.id], { type: 'eventArrived' }, deps.timing);
   await deps.jobs.send(jobOf(record));
   return { record, duplicate: false };
-}
-
-/** Sends a batch's jobs in one statement: a worker polling meanwhile sees all of them or none, so the batch is
- *  planned and written together instead of in whatever slices the polls happened to cut. */
-export function wakeAll(deps: IngestDeps, jobs: SyncJob[]): Promise<void> {
-  return deps.jobs.sendAll(jobs);
 }
 
 function jobOf(record: { id: string; tenantId: string; visitorKey: string | null }): SyncJob {

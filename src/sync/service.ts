@@ -8,7 +8,7 @@ import type { Logger } from '../log.ts';
 import type { ManualAction } from '../mapping/plan.ts';
 import { ApiBudget, budgetState, DEFAULT_BUDGET_RECHECK_SECONDS } from './api-budget.ts';
 import { currentUsage } from './budget-wait.ts';
-import { ingestAction, ingestEvent, wakeAll } from './ingest.ts';
+import { ingestAction, ingestEvent } from './ingest.ts';
 import { JobSender } from './job-sender.ts';
 import { linkVisitor, loadOpenRecords, type OpenRecord } from './ledger.ts';
 import { LIMITS, MAX_LOAD_BYTES, type StorageLimits } from './limits.ts';
@@ -151,7 +151,7 @@ export class SyncService {
 
   /** Sends the jobs of events ingested with `wake: false`, together. */
   wake(jobs: SyncJob[]) {
-    return wakeAll(this.ingestDeps(), jobs);
+    return this.jobs.sendAll(jobs);
   }
 
   /** An agent's action on a recorded chat: stored once, planned once, whatever the repeats. */
